@@ -1,0 +1,1 @@
+export type { Advertisement, Family, IpAddress, IpFacts, VrrpState, VrrpVersion } from './types.js';
