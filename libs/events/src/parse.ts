@@ -1,0 +1,82 @@
+// Untrusted input from the bus becomes a value with a reason, never a throw (DESIGN.md rule 4).
+import { parseEventId } from './event-id.js';
+import type { Alert, HsEvent } from './schemas.js';
+import { alertSchema, eventSchema } from './schemas.js';
+import { SCHEMA_VERSION } from './schema-version.js';
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Keys that would carry a credential. Events never have them; a message that does is refused. */
+const SECRET_KEY = /^(auth_?pass|authpass|password|passwd|secret|token|creds?|credentials|nkey|seed|private_?key)$/i;
+
+/** Path of the first key anywhere in `value` that looks like a secret, or undefined. */
+export function findSecretKey(value: unknown, path = '$'): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findSecretKey(value[i], `${path}[${i}]`);
+      if (hit) return hit;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEY.test(k)) return `${path}.${k}`;
+      const hit = findSecretKey(v, `${path}.${k}`);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+function describe(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Bytes or text of a message → JSON → event. */
+export function parseEventJson(data: Uint8Array | string): ParseResult<HsEvent> {
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  return parseEvent(value);
+}
+
+/** Validates an event: schema version, shape, id = nodeId.bootId.seq, no secret-looking keys. */
+export function parseEvent(value: unknown): ParseResult<HsEvent> {
+  if (value === null || typeof value !== 'object') return { ok: false, reason: 'not an object' };
+  const version = (value as { schema?: unknown }).schema;
+  if (version !== SCHEMA_VERSION) return { ok: false, reason: `unsupported schema version ${JSON.stringify(version)}` };
+  const secret = findSecretKey(value);
+  if (secret) return { ok: false, reason: `secret-looking key ${secret}` };
+  const r = eventSchema.safeParse(value);
+  if (!r.success) return { ok: false, reason: describe(r.error.issues) };
+  const id = parseEventId(r.data.id);
+  if (!id.ok) return { ok: false, reason: `id: ${id.reason}` };
+  const { nodeId, bootId, seq } = id.parts;
+  if (nodeId !== r.data.nodeId || bootId !== r.data.bootId || seq !== r.data.seq) {
+    return { ok: false, reason: 'id does not match nodeId.bootId.seq' };
+  }
+  if (r.data.kind === 'gap') {
+    const k = r.data.lostByKind;
+    if (k.transition + k.anomaly + k.heartbeat + k.gap + k.unknown !== r.data.lost) return { ok: false, reason: 'lostByKind does not sum to lost' };
+  }
+  return { ok: true, value: r.data };
+}
+
+export function parseAlert(value: unknown): ParseResult<Alert> {
+  if (value === null || typeof value !== 'object') return { ok: false, reason: 'not an object' };
+  const version = (value as { schema?: unknown }).schema;
+  if (version !== SCHEMA_VERSION) return { ok: false, reason: `unsupported schema version ${JSON.stringify(version)}` };
+  const secret = findSecretKey(value);
+  if (secret) return { ok: false, reason: `secret-looking key ${secret}` };
+  const r = alertSchema.safeParse(value);
+  return r.success ? { ok: true, value: r.data } : { ok: false, reason: describe(r.error.issues) };
+}
+
+/** The JetStream msgID of an alert message: raised and resolved of one incident are distinct messages. */
+export function alertMessageId(alert: Pick<Alert, 'id' | 'state'>): string {
+  return `${alert.id}.${alert.state}`;
+}
