@@ -66,9 +66,7 @@ export function readConfigLines(path: string, reader: ConfigReader, options: Rea
       const lineNo = index + 1;
       const stripped = stripComment(raw);
       let text = stripped.text;
-      if (stripped.unterminatedQuote !== undefined) {
-        diagnostics.push(diagnostic('error', { file, line: lineNo, column: stripped.unterminatedQuote + 1 }, '', 'unterminated double quote'));
-      }
+      // An unterminated quote is reported by tokenizeLine() below.
       const trimmed = text.trimStart();
       const indent = text.length - trimmed.length;
 
