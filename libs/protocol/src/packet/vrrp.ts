@@ -21,7 +21,7 @@ import type { Advertisement, Family, IpAddress } from '../types.js';
 import { addressLength, formatIp, parseIp } from './address.js';
 import type { ChecksumForm, VrrpChecksumContext } from './checksum.js';
 import { vrrpChecksum } from './checksum.js';
-import type { DecodeResult } from './codec.js';
+import type { Codec, DecodeResult } from './codec.js';
 import { checkByte, decoded, failed, readU16, target, writeU16 } from './codec.js';
 
 export const VRRP_HEADER_LENGTH = 8;
@@ -195,4 +195,16 @@ export function passwordAuthData(password: string): Uint8Array {
   const out = new Uint8Array(VRRP_AUTH_DATA_LENGTH);
   out.set(new TextEncoder().encode(password).subarray(0, VRRP_AUTH_DATA_LENGTH));
   return out;
+}
+
+/** The trio bound to one address family (decode cannot tell 4 IPv4 addresses from 1 IPv6 address by length). */
+export function vrrpCodec(family: Family): Codec<Advertisement> {
+  return {
+    encode: (advert, buf, offset) => {
+      if (advert.family !== family) throw new TypeError(`an ${advert.family} advertisement given to the ${family} codec`);
+      return encode(advert, buf, offset);
+    },
+    decode: (buf, offset = 0) => decode(buf, offset, family),
+    encodingLength,
+  };
 }
