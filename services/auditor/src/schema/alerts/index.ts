@@ -1,0 +1,2 @@
+export { alerts } from './table.js';
+export type { AlertRow, NewAlertRow } from './types.js';

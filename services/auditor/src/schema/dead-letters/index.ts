@@ -1,0 +1,2 @@
+export { deadLetters } from './table.js';
+export type { DeadLetterRow } from './types.js';

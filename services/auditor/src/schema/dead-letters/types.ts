@@ -1,0 +1,3 @@
+import type { deadLetters } from './table.js';
+
+export type DeadLetterRow = typeof deadLetters.$inferSelect;

@@ -1,0 +1,2 @@
+export { events } from './table.js';
+export type { EventRow, NewEventRow } from './types.js';

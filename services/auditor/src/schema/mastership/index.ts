@@ -1,0 +1,2 @@
+export { mastership } from './table.js';
+export type { MastershipRow, NewMastershipRow } from './types.js';

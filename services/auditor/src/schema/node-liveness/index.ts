@@ -1,0 +1,2 @@
+export { nodeLiveness } from './table.js';
+export type { NodeLivenessRow } from './types.js';

@@ -1,0 +1,3 @@
+import type { nodeLiveness } from './table.js';
+
+export type NodeLivenessRow = typeof nodeLiveness.$inferSelect;
