@@ -523,6 +523,8 @@ function notifyLine(out: Out, st: Statement, notify: { -readonly [K in NotifyKey
 
 interface InstanceDraft {
   name: Word;
+  /** A keyword was written but its value was rejected (already reported): no follow-on "missing" error. */
+  rejected: Set<string>;
   state?: 'MASTER' | 'BACKUP';
   stateAt?: Word;
   iface?: string;
@@ -587,11 +589,20 @@ function vrrpInstance(out: Out, st: Statement): InstanceDraft | undefined {
   const body = needBlock(out, st);
   if (!body) return undefined;
   const d: InstanceDraft = {
-    name, nopreempt: false, preemptDelayUs: 0, vips: [], evips: [], unicastPeers: [], trackInterfaces: [],
+    name, rejected: new Set(), nopreempt: false, preemptDelayUs: 0, vips: [], evips: [], unicastPeers: [], trackInterfaces: [],
     trackScripts: [], notify: {}, garp: {}, dontTrackPrimary: false,
   };
   for (const s of body) {
     const kw = s.keyword.text;
+    const before = out.length;
+    instanceKeyword(out, d, s, kw);
+    if (out.slice(before).some((x) => x.severity === 'error')) d.rejected.add(kw);
+  }
+  return d;
+}
+
+function instanceKeyword(out: Out, d: InstanceDraft, s: Statement, kw: string): void {
+  {
     switch (kw) {
       case 'state': {
         const v = needValue(out, s);
@@ -788,7 +799,6 @@ function vrrpInstance(out: Out, st: Statement): InstanceDraft | undefined {
         else unknown(out, s, ' in vrrp_instance');
     }
   }
-  return d;
 }
 
 /** keepalived vrrp_complete_instance(): defaults, derived values, and its consistency rules. */
@@ -810,6 +820,8 @@ function completeInstance(out: Out, d: InstanceDraft, g: GlobalDefs): VrrpInstan
     }
   }
 
+  const vipRejected = d.rejected.has('virtual_ipaddress');
+  if (d.vips.length === 0 && vipRejected) return undefined;
   if (d.vips.length === 0 && (version === 3 || family === 'ipv6' || strict)) {
     err(out, d.name, kw, `(${n}) no virtual_ipaddress specified; at least one is required`);
     return undefined;
@@ -846,6 +858,8 @@ function completeInstance(out: Out, d: InstanceDraft, g: GlobalDefs): VrrpInstan
     warn(out, d.name, 'auth_pass', `(${n}) auth_pass without auth_type; ignored`);
   }
 
+  if (d.vrid === undefined && d.rejected.has('virtual_router_id')) return undefined;
+  if (d.iface === undefined && d.rejected.has('interface')) return undefined;
   if (d.vrid === undefined) {
     err(out, d.name, kw, `(${n}) the virtual router id must be set (virtual_router_id 1..255)`);
     return undefined;
