@@ -99,12 +99,9 @@ export function readConfigLines(path: string, reader: ConfigReader, options: Rea
       }
       if (definitions.size > 0 && text.includes('$')) text = substitute(text, definitions);
 
-      const { tokens, diagnostics: tokenDiagnostics } = tokenizeLine(text, file, lineNo);
-      diagnostics.push(...tokenDiagnostics);
-      if (tokens.length === 0) return;
-
-      const [first, second] = tokens;
-      if (tokens.length === 2 && first?.kind === 'word' && first.text === 'include' && second?.kind === 'word') {
+      const asWords = /^\s*include\s/.test(text) ? tokenizeLine(text, file, lineNo, { braces: false }).tokens : [];
+      const [first, second] = asWords;
+      if (asWords.length === 2 && first?.text === 'include' && second !== undefined) {
         const pattern = second.text;
         const resolved = pattern.startsWith('/') ? pattern : posix.join(posix.dirname(file), pattern);
         const matches = reader.glob(resolved);
@@ -124,7 +121,9 @@ export function readConfigLines(path: string, reader: ConfigReader, options: Rea
         }
         return;
       }
-      lines.push({ file, line: lineNo, text, tokens });
+      const { tokens, diagnostics: tokenDiagnostics } = tokenizeLine(text, file, lineNo);
+      diagnostics.push(...tokenDiagnostics);
+      if (tokens.length > 0) lines.push({ file, line: lineNo, text, tokens });
     });
   };
 

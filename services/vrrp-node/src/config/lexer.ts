@@ -87,7 +87,11 @@ export function tokenizeLine(
   text: string,
   file: string,
   line: number,
+  options: { readonly braces?: boolean } = {},
 ): { tokens: Token[]; diagnostics: Diagnostic[] } {
+  // read_line() looks for `include` before it splits at braces, so `include a/{b,c}.conf` keeps its
+  // braces: callers pass braces: false to see a line the way check_include() sees it.
+  const braces = options.braces ?? true;
   const tokens: Token[] = [];
   const diagnostics: Diagnostic[] = [];
   const at = (start: number): { file: string; line: number; column: number } => ({ file, line, column: start + 1 });
@@ -98,7 +102,7 @@ export function tokenizeLine(
       i++;
       continue;
     }
-    if (c === '{' || c === '}') {
+    if (braces && (c === '{' || c === '}')) {
       tokens.push({ kind: c === '{' ? 'open' : 'close', text: c, quoted: false, file, line, column: i + 1, start: i, end: i + 1 });
       i++;
       continue;
@@ -118,7 +122,7 @@ export function tokenizeLine(
     let value = '';
     while (i < text.length) {
       const d = text[i];
-      if (d === undefined || isBlank(d) || d === '"' || d === '{' || d === '}') break;
+      if (d === undefined || isBlank(d) || d === '"' || (braces && (d === '{' || d === '}'))) break;
       if (d === '\\' && (text[i + 1] === '#' || text[i + 1] === '!')) {
         value += text[i + 1];
         i += 2;
