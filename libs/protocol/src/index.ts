@@ -14,3 +14,8 @@ export type { AnomalyEvent, Effect, EffectType, FsmAnomalyClass, GarpReason, Not
 export type { TransitionReason } from './fsm/reasons.js';
 export { step } from './fsm/step.js';
 export type { StepResult } from './fsm/step.js';
+export { formatUs, Simulation } from './sim/simulator.js';
+export type { LinkFaults, SimAdvertSent, SimOptions, SimRouterSpec, SimTransition } from './sim/simulator.js';
+export { mulberry32 } from './sim/prng.js';
+export type { Prng } from './sim/prng.js';
+export { EventQueue } from './sim/event-queue.js';
