@@ -15,6 +15,8 @@ import { AUDITOR_DURABLE } from './streams.js';
 export interface ConsumerOptions {
   durable?: string;
   maxBatch?: number;
+  /** Wraps each batch's processing (serve serialises batches with detector ticks). */
+  process?: <T>(run: () => Promise<T>) => Promise<T>;
   /** Called after each committed and acked batch. */
   onBatch?: (r: BatchResult, size: number) => void | Promise<void>;
   /** Called when a batch fails (before its messages are nak'd for redelivery). Must rebuild state. */
@@ -44,7 +46,8 @@ export async function startConsumer(nc: NatsConnection, db: Db, projector: () =>
     if (batch.length === 0) return;
     let result: BatchResult;
     try {
-      result = await ingestBatch(db, projector(), batch.map(toIncoming));
+      const run = () => ingestBatch(db, projector(), batch.map(toIncoming));
+      result = await (opts.process ? opts.process(run) : run());
     } catch (err) {
       // Nothing was committed: ask for redelivery, and let the owner reload the projector's view.
       for (const m of batch) m.nak(1000);

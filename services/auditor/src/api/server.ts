@@ -1,0 +1,96 @@
+// The HTTP JSON API (node:http). Read-only; every answer is JSON; bad parameters are 400 with a
+// message. A bearer token is required whenever the server listens on a non-loopback address.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Executor } from '../project/store.js';
+import { listAlerts } from '../query/alerts.js';
+import { listEvents } from '../query/events.js';
+import { history } from '../query/history.js';
+import { masterAt } from '../query/master-at.js';
+import { toIso } from '../time/micros.js';
+import type { Parsed } from './params.js';
+import { alertsParams, eventsParams, historyParams, masterParams } from './params.js';
+
+export interface ApiOptions {
+  db: Executor;
+  host: string;
+  port: number;
+  /** Required (and enforced) when `host` is not loopback. */
+  token?: string | undefined;
+  health: () => Record<string, unknown>;
+}
+
+export class ApiConfigError extends Error {
+  override readonly name = 'ApiConfigError';
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const h = req.headers.authorization ?? '';
+  const m = /^Bearer (.+)$/.exec(h);
+  if (!m) return false;
+  const a = Buffer.from(m[1]!);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function startApi(opts: ApiOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const needToken = !isLoopback(opts.host);
+  if (needToken && !opts.token) throw new ApiConfigError(`listening on ${opts.host} (not loopback) needs a bearer token: set AUDITOR_TOKEN`);
+  const db = opts.db;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method !== 'GET') return send(res, 405, { error: 'only GET' });
+    if (url.pathname === '/healthz') return send(res, 200, { ok: true, ...opts.health() });
+    if (opts.token && !authorized(req, opts.token)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return send(res, 401, { error: 'bearer token required' });
+    }
+    const q = url.searchParams;
+    const answer = async <T>(p: Parsed<T>, run: (v: T) => Promise<unknown>): Promise<void> =>
+      p.ok ? send(res, 200, await run(p.value)) : send(res, 400, { error: p.message });
+    switch (url.pathname) {
+      case '/api/v1/master':
+        return answer(masterParams(q), async (v) => ({ vrid: v.vrid, at: toIso(v.at), masters: await masterAt(db, v) }));
+      case '/api/v1/history':
+        return answer(historyParams(q, Date.now() * 1000), async (v) => ({ vrid: v.vrid, from: toIso(v.from), to: toIso(v.to), intervals: await history(db, v) }));
+      case '/api/v1/events':
+        return answer(eventsParams(q), (v) => listEvents(db, v));
+      case '/api/v1/alerts':
+        return answer(alertsParams(q), async (v) => ({ alerts: await listAlerts(db, v) }));
+      default:
+        return send(res, 404, { error: `no route ${url.pathname}` });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error('auditor api:', err);
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    url: `http://${host}:${addr.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

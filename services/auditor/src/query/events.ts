@@ -1,0 +1,59 @@
+// The event log, filtered, in (at, id) order, with an opaque keyset cursor (stable under inserts).
+import { and, asc, eq, gte, lt, or, sql } from 'drizzle-orm';
+import type { HsEvent } from '@hotstandby/events';
+import type { Executor } from '../project/store.js';
+import { events } from '../schema/index.js';
+import type { Micros } from '../time/micros.js';
+import { parseTimestamp, toIso } from '../time/micros.js';
+
+export interface EventFilter {
+  node?: string | undefined;
+  kind?: string | undefined;
+  vrid?: number | undefined;
+  domain?: string | undefined;
+  from?: Micros | undefined;
+  to?: Micros | undefined;
+  limit: number;
+  cursor?: { at: Micros; id: string } | undefined;
+}
+
+export function encodeCursor(c: { at: Micros; id: string }): string {
+  return Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string): { ok: true; value: { at: Micros; id: string } } | { ok: false; reason: string } {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return { ok: true, value: { at: v[0] as number, id: v[1] as string } };
+  } catch {
+    // falls through to the answer below
+  }
+  return { ok: false, reason: 'cursor is not one this API returned' };
+}
+
+export async function listEvents(db: Executor, f: EventFilter): Promise<{ events: HsEvent[]; next: string | null }> {
+  const rows = await db
+    .select({ at: events.at, id: events.id, payload: events.payload })
+    .from(events)
+    .where(
+      and(
+        f.node === undefined ? undefined : eq(events.nodeId, f.node),
+        f.kind === undefined ? undefined : eq(events.kind, f.kind),
+        f.vrid === undefined ? undefined : eq(events.vrid, f.vrid),
+        f.domain === undefined ? undefined : eq(events.domain, f.domain),
+        f.from === undefined ? undefined : gte(events.at, toIso(f.from)),
+        f.to === undefined ? undefined : lt(events.at, toIso(f.to)),
+        f.cursor === undefined
+          ? undefined
+          : or(sql`${events.at} > ${toIso(f.cursor.at)}::timestamptz`, and(sql`${events.at} = ${toIso(f.cursor.at)}::timestamptz`, sql`${events.id} > ${f.cursor.id}`)),
+      ),
+    )
+    .orderBy(asc(events.at), asc(events.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return {
+    events: page.map((r) => r.payload),
+    next: rows.length > f.limit && last ? encodeCursor({ at: parseTimestamp(last.at)!, id: last.id }) : null,
+  };
+}

@@ -1,0 +1,48 @@
+// "Who was master of VRID 51 at T?" — every interval containing T (two or more: a split brain).
+// The containment test is written exactly as mastership_during_idx so the GiST index answers it.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../project/store.js';
+import { mastership } from '../schema/index.js';
+import type { MastershipRow } from '../schema/index.js';
+import type { Micros } from '../time/micros.js';
+import { parseTimestamp, toIso } from '../time/micros.js';
+
+export interface Interval {
+  domain: string;
+  vrid: number;
+  node: string;
+  instance: string;
+  from: string;
+  /** null: still MASTER as far as the auditor knows. */
+  to: string | null;
+  startReason: string;
+  endReason: string | null;
+  startEventId: string;
+  endEventId: string | null;
+}
+
+export function intervalOut(r: MastershipRow): Interval {
+  return {
+    domain: r.domain,
+    vrid: r.vrid,
+    node: r.nodeId,
+    instance: r.instance,
+    from: toIso(parseTimestamp(r.fromAt)!),
+    to: r.toAt === null ? null : toIso(parseTimestamp(r.toAt)!),
+    startReason: r.startReason,
+    endReason: r.endReason,
+    startEventId: r.startEventId,
+    endEventId: r.endEventId,
+  };
+}
+
+export const during = sql`tstzrange(${mastership.fromAt}, coalesce(${mastership.toAt}, 'infinity'::timestamptz), '[)')`;
+
+export async function masterAt(db: Executor, q: { vrid: number; at: Micros; domain?: string | undefined }): Promise<Interval[]> {
+  const rows = await db
+    .select()
+    .from(mastership)
+    .where(and(eq(mastership.vrid, q.vrid), q.domain === undefined ? undefined : eq(mastership.domain, q.domain), sql`${during} @> ${toIso(q.at)}::timestamptz`))
+    .orderBy(asc(mastership.fromAt), asc(mastership.nodeId));
+  return rows.map(intervalOut);
+}
