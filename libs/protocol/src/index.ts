@@ -19,3 +19,31 @@ export type { LinkFaults, SimAdvertSent, SimOptions, SimRouterSpec, SimTransitio
 export { mulberry32 } from './sim/prng.js';
 export type { Prng } from './sim/prng.js';
 export { EventQueue } from './sim/event-queue.js';
+// Wire codecs (packet/, capture/): each namespace has encode(value, buf?, offset?) / decode(buf, offset?) / encodingLength(value).
+import * as address from './packet/address.js';
+import * as checksum from './packet/checksum.js';
+import * as vrrp from './packet/vrrp.js';
+import * as ipv4 from './packet/ipv4.js';
+import * as ipv6 from './packet/ipv6.js';
+import * as ethernet from './packet/ethernet.js';
+import * as arp from './packet/arp.js';
+import * as ndisc from './packet/ndisc.js';
+export { address, arp, checksum, ethernet, ipv4, ipv6, ndisc, vrrp };
+export type { Codec, DecodeReason, DecodeResult } from './packet/codec.js';
+export type { ChecksumForm, ChecksumMatch } from './packet/checksum.js';
+export type { AdvertisementFields, ChecksumPlan } from './packet/vrrp.js';
+export type { Ipv4Header } from './packet/ipv4.js';
+export type { Ipv6Header } from './packet/ipv6.js';
+export type { EthernetHeader, MacAddress } from './packet/ethernet.js';
+export type { ArpPacket } from './packet/arp.js';
+export type { NeighborAdvertisement } from './packet/ndisc.js';
+export { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, readPcap, writePcap } from './capture/pcap.js';
+export type { PcapFile, PcapReason, PcapRecord, PcapResult } from './capture/pcap.js';
+export { decodeFrame } from './capture/frame.js';
+export type { CapturedFrame, IpHeader, LinkHeader } from './capture/frame.js';
+// Receive validation (validate/).
+export { ANOMALY_CLASSES, isAnomalyClass } from './validate/anomaly.js';
+export type { Anomaly, AnomalyClass } from './validate/anomaly.js';
+export type { ReceiverState, UnicastPeer, ValidationConfig } from './validate/config.js';
+export { peekVrid, validateAdvertisement, validateIpv4Datagram } from './validate/ladder.js';
+export type { LadderResult } from './validate/ladder.js';

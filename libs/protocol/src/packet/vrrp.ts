@@ -192,8 +192,17 @@ export function withChecksum(fields: AdvertisementFields, plan: ChecksumPlan): A
  * config's raw bytes; a non-ASCII password is encoded as UTF-8.
  */
 export function passwordAuthData(password: string): Uint8Array {
+  // UTF-8 by hand: the pure core has no TextEncoder in its lib (ES2022 only).
+  const bytes: number[] = [];
+  for (const ch of password) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x80) bytes.push(c);
+    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
   const out = new Uint8Array(VRRP_AUTH_DATA_LENGTH);
-  out.set(new TextEncoder().encode(password).subarray(0, VRRP_AUTH_DATA_LENGTH));
+  out.set(bytes.slice(0, VRRP_AUTH_DATA_LENGTH));
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Every codec through the same round-trip helper, plus adversarial one-liners: untrusted bytes give a
 // reason, never a throw.
 import { describe, test } from 'node:test';
+import { Buffer } from 'node:buffer';
 import assert from 'node:assert/strict';
 import type { Advertisement } from '../../src/types.js';
 import * as address from '../../src/packet/address.js';
@@ -226,4 +227,8 @@ describe('ndisc', () => {
     long[25] = 2;
     assert.equal(ndisc.decode(long).ok, false);
   });
+});
+
+test('PASS passwords are the UTF-8 bytes of the config text', () => {
+  assert.equal(toHex(vrrp.passwordAuthData('pä€😀')), toHex(Uint8Array.from(Buffer.from('pä€😀', 'utf8').subarray(0, 8))));
 });
