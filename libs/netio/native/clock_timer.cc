@@ -2,6 +2,7 @@
 // Node's setTimeout has 1 ms granularity; VRRPv3 at 10 ms needs deadlines met to a fraction of a
 // millisecond (one priority point of Skew_Time is 39 µs, RFC 9568 §6.1). A timerfd armed with
 // TFD_TIMER_ABSTIME is an hrtimer with no slack; uv_poll wakes the loop when it expires.
+#include <sched.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +67,19 @@ napi_value TimerfdRead(napi_env env, napi_callback_info info) {
   return Int(env, int64_t(count));
 }
 
+// setRealtimePriority(priority): SCHED_RR at 1..99, or back to SCHED_OTHER with 0 — keepalived's
+// vrrp_rt_priority. A busy neighbour process then cannot delay a timer callback by a whole time slice.
+napi_value SetRealtimePriority(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  int32_t priority;
+  if (!a.Int(0, &priority) || priority < 0 || priority > 99) return ThrowType(env, "setRealtimePriority(0..99)");
+  sched_param param = {};
+  param.sched_priority = priority;
+  if (sched_setscheduler(0, priority == 0 ? SCHED_OTHER : SCHED_RR, &param) < 0)
+    return ThrowErrno(env, "sched_setscheduler", errno);
+  return Undefined(env);
+}
+
 }  // namespace
 
 void InitClock(napi_env env, napi_value exports) {
@@ -74,6 +88,7 @@ void InitClock(napi_env env, napi_value exports) {
   Export(env, exports, "timerfdCreate", TimerfdCreate);
   Export(env, exports, "timerfdSet", TimerfdSet);
   Export(env, exports, "timerfdRead", TimerfdRead);
+  Export(env, exports, "setRealtimePriority", SetRealtimePriority);
 }
 
 }  // namespace netio

@@ -11,3 +11,12 @@ export function monotonicNs(): bigint {
 export function monotonicUs(): number {
   return native.monotonicUs();
 }
+
+/**
+ * Runs this process under SCHED_RR at `priority` (1..99), or back under SCHED_OTHER with 0: keepalived's
+ * `vrrp_rt_priority`. Affects every thread that is created afterwards too (libuv's pool). Needs root or
+ * CAP_SYS_NICE; a NetioError (EPERM) otherwise.
+ */
+export function setRealtimePriority(priority: number): void {
+  native.setRealtimePriority(priority);
+}

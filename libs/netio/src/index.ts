@@ -1,6 +1,6 @@
 // @hotstandby/netio: the Linux I/O no npm package does — raw VRRP sockets with per-packet TTL/hop
 // limit and ifindex, AF_PACKET frames, and a sub-millisecond timer on CLOCK_MONOTONIC.
-export { monotonicNs, monotonicUs } from './clock.js';
+export { monotonicNs, monotonicUs, setRealtimePriority } from './clock.js';
 export { interfaceInfo } from './interface-info.js';
 export type { InterfaceInfo } from './interface-info.js';
 export type { NetioError } from './native.js';

@@ -51,6 +51,7 @@ interface NativeBinding {
   timerfdCreate(): number;
   timerfdSet(fd: number, deadlineNs: bigint): void;
   timerfdRead(fd: number): number;
+  setRealtimePriority(priority: number): void;
   vrrpOpen(family: 4 | 6, ifname: string, ifindex: number, joinGroup: boolean, hopLimit: number, tos: number): number;
   vrrpRecv(fd: number, family: 4 | 6): NativeVrrpPacket | undefined;
   vrrpSend(fd: number, family: 4 | 6, data: Uint8Array, destination: string, source: string, ifindex: number, hopLimit: number): number;

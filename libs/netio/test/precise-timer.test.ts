@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { monotonicNs, monotonicUs, PreciseTimer } from '@hotstandby/netio';
 import type { TimerFire } from '@hotstandby/netio';
 
-function fireOnce(arm: (timer: PreciseTimer) => void): Promise<TimerFire> {
+function fireOnce(arm: (timer: PreciseTimer) => void, spinUs = 0): Promise<TimerFire> {
   return new Promise((resolve) => {
     const timer = new PreciseTimer((fire) => {
       timer.close();
       resolve(fire);
-    });
+    }, { spinUs });
     arm(timer);
   });
 }
@@ -29,6 +29,13 @@ test('fires after its deadline, never before, and reports how late', async () =>
     const fire = await fireOnce((t) => t.armIn(1500));
     assert.ok(fire.firedAtUs >= fire.deadlineUs, `fired ${fire.deadlineUs - fire.firedAtUs} µs early`);
     assert.equal(fire.lateUs, fire.firedAtUs - fire.deadlineUs);
+  }
+});
+
+test('with spinUs it wakes early but still never calls back before the deadline', async () => {
+  for (let i = 0; i < 20; i++) {
+    const fire = await fireOnce((t) => t.armIn(1500), 200);
+    assert.ok(fire.firedAtUs >= fire.deadlineUs, `fired ${fire.deadlineUs - fire.firedAtUs} µs early`);
   }
 });
 
