@@ -110,9 +110,13 @@ export class Simulation {
     return this;
   }
 
-  /** Power on (or restart after a crash or stop): a fresh state machine gets `startup`. */
+  /**
+   * Power on: a fresh state machine gets `startup`. Starting a router that is running is a power
+   * cycle: a silent crash first (its VIPs go with the machine), then the start.
+   */
   start(id: string): void {
     const r = this.router(id);
+    if (r.alive) this.crash(id);
     r.alive = true;
     r.incarnation++;
     r.scheduled.clear();
