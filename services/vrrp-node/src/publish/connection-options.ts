@@ -35,10 +35,11 @@ export async function toNatsOptions(opts: BusConnectionOptions, name: string): P
     token: opts.token,
     authenticator: authenticator.length > 0 ? authenticator : undefined,
     tls: opts.tls ? { caFile: opts.tls.caFile, certFile: opts.tls.certFile, keyFile: opts.tls.keyFile } : undefined,
-    // Reconnect forever (DESIGN.md rule 1: the bus being away is normal, not fatal).
+    // Reconnect forever (DESIGN.md rule 1: the bus being away is normal, not fatal). The first
+    // connection is retried by the publisher's own loop, so that close() never waits on a dead server.
     reconnect: true,
     maxReconnectAttempts: -1,
-    waitOnFirstConnect: true,
+    waitOnFirstConnect: false,
     reconnectTimeWait: 1000,
     reconnectJitter: 250,
     timeout: 5000,

@@ -138,7 +138,10 @@ export class Publisher {
     for (const w of this.#wake.splice(0)) w();
     const nc = this.#nc;
     if (nc) await nc.close().catch(() => undefined);
-    await this.#running;
+    // A connect attempt in progress cannot be aborted; the loop closes that connection when it lands.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#running, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
     this.#bus = 'closed';
   }
 

@@ -92,3 +92,24 @@ describe('Publisher against a real nats-server', () => {
     assert.equal(covered.size, outbox.status().nextSeq);
   });
 });
+
+test('with no server at all: append never waits, status says so, close returns promptly', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hs-pub-down-'));
+  try {
+    const outbox = await Outbox.open({ dir, nodeId: 'LVS_DEVEL@lonely' });
+    // Port 9 (discard) on loopback: nothing listens there, connects are refused at once.
+    const pub = new Publisher({ outbox, connection: { servers: ['nats://127.0.0.1:9'] }, backoffMaxMs: 200 });
+    pub.start();
+    for (let i = 0; i < 50; i++) outbox.append(transitionDraft(i));
+    await waitFor('a connect failure reported', () => pub.status().lastError !== undefined);
+    const status = pub.status();
+    assert.equal(status.bus, 'connecting');
+    assert.equal(status.outbox.depth, 50);
+    assert.match(status.lastError ?? '', /cannot connect to nats:\/\/127\.0\.0\.1:9/);
+    await pub.close();
+    assert.equal(pub.status().bus, 'closed');
+    await outbox.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
