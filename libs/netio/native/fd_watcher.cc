@@ -1,6 +1,11 @@
 // FdWatcher: uv_poll on a descriptor, calling a JS function whenever it becomes readable.
 // Every fd in the addon (raw sockets, AF_PACKET sockets, timerfds) is event-driven through this one
 // class; the JS side then drains the descriptor with the non-blocking recv/read functions.
+// The watcher owns the fd: close() (or garbage collection of a forgotten watcher) stops the poll and
+// closes the fd once libuv has released the handle, so an fd number is never reused while libuv
+// still has it registered.
+#include <unistd.h>
+
 #include "common.h"
 
 namespace netio {
@@ -10,9 +15,12 @@ namespace {
 struct Watcher {
   uv_poll_t handle;
   napi_env env = nullptr;
-  napi_ref self = nullptr;      // strong while polling so an active watcher is never collected
-  napi_ref callback = nullptr;
+  // Strong while polling, so an active watcher is never collected; weak otherwise. The callback is a
+  // property of the JS object, not a napi_ref: a ref would be a GC root, and the callback usually
+  // closes over the wrapper that owns this watcher, so nothing forgotten would ever be collected.
+  napi_ref self = nullptr;
   napi_async_context context = nullptr;
+  int fd = -1;
   bool polling = false;
   bool closing = false;         // uv_close requested
   bool closed = false;          // uv_close callback ran
@@ -21,6 +29,7 @@ struct Watcher {
 
 void OnClose(uv_handle_t* handle) {
   auto* w = static_cast<Watcher*>(handle->data);
+  close(w->fd);
   w->closed = true;
   if (w->finalized) delete w;
 }
@@ -41,7 +50,7 @@ void OnPoll(uv_poll_t* handle, int status, int events) {
   napi_open_handle_scope(env, &scope);
   napi_value self, cb, result, argv[2];
   napi_get_reference_value(env, w->self, &self);
-  napi_get_reference_value(env, w->callback, &cb);
+  napi_get_named_property(env, self, "onReadable", &cb);
   napi_create_int32(env, status, &argv[0]);
   napi_create_int32(env, events, &argv[1]);
   // make_callback (not call_function): runs nextTicks/microtasks and async hooks after the callback,
@@ -61,10 +70,9 @@ void OnPoll(uv_poll_t* handle, int status, int events) {
 void Finalize(napi_env env, void* data, void*) {
   auto* w = static_cast<Watcher*>(data);
   w->finalized = true;
-  if (w->callback) napi_delete_reference(env, w->callback);
   if (w->self) napi_delete_reference(env, w->self);
   if (w->context) napi_async_destroy(env, w->context);
-  w->callback = w->self = nullptr;
+  w->self = nullptr;
   w->context = nullptr;
   if (!w->closing) {
     w->closing = true;
@@ -80,7 +88,7 @@ Watcher* Unwrap(napi_env env, napi_value self) {
   return static_cast<Watcher*>(data);
 }
 
-// new FdWatcher(fd, callback(status, events))
+// new FdWatcher(fd, callback(status, events)): takes ownership of fd, even when it throws.
 napi_value Construct(napi_env env, napi_callback_info info) {
   Args a(env, info);
   int32_t fd;
@@ -91,13 +99,15 @@ napi_value Construct(napi_env env, napi_callback_info info) {
   napi_get_uv_event_loop(env, &loop);
   auto* w = new Watcher();
   w->env = env;
+  w->fd = fd;
   int rc = uv_poll_init(loop, &w->handle, fd);
   if (rc < 0) {
     delete w;
+    close(fd);
     return ThrowErrno(env, "uv_poll_init", -rc);
   }
   w->handle.data = w;
-  napi_create_reference(env, a.argv[1], 1, &w->callback);
+  napi_set_named_property(env, a.self, "onReadable", a.argv[1]);
   napi_async_init(env, a.self, Str(env, "netio.FdWatcher"), &w->context);
   napi_wrap(env, a.self, w, Finalize, nullptr, &w->self);  // weak (refcount 0) until start()
   return a.self;

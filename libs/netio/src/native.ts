@@ -44,8 +44,8 @@ export interface NativeInterfaceInfo {
 }
 
 interface NativeBinding {
+  /** Takes ownership of fd: close() (or GC) closes it. */
   FdWatcher: new (fd: number, onReadable: (status: number, events: number) => void) => NativeWatcher;
-  closeFd(fd: number): void;
   monotonicNs(): bigint;
   monotonicUs(): number;
   timerfdCreate(): number;

@@ -35,7 +35,7 @@ export class PacketSocket {
   /** The interface's MAC, the usual source of GARP/NA frames (keepalived sends from it, not the VMAC). */
   readonly mac: Uint8Array;
   readonly #fd: number;
-  readonly #watcher: NativeWatcher | undefined;
+  readonly #watcher: NativeWatcher;
   readonly #receive: PacketSocketOptions['receive'];
   #closed = false;
 
@@ -46,10 +46,9 @@ export class PacketSocket {
     this.mac = info.mac;
     this.#receive = options.receive;
     this.#fd = native.packetOpen(info.ifindex, options.receive?.ethertype ?? 0);
-    if (options.receive) {
-      this.#watcher = new native.FdWatcher(this.#fd, (status) => this.#readable(status));
-      this.#watcher.start();
-    }
+    // Send-only sockets get a watcher too (never started): it owns and closes the fd.
+    this.#watcher = new native.FdWatcher(this.#fd, (status) => this.#readable(status));
+    if (options.receive) this.#watcher.start();
   }
 
   /** Sends one frame (destination MAC, source MAC, EtherType, payload). Returns bytes sent. */
@@ -59,15 +58,14 @@ export class PacketSocket {
   }
 
   unref(): this {
-    this.#watcher?.unref();
+    this.#watcher.unref();
     return this;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#watcher?.close();
-    native.closeFd(this.#fd);
+    this.#watcher.close(); // also closes the fd
   }
 
   #readable(status: number): void {

@@ -83,8 +83,7 @@ export class PreciseTimer {
     if (this.#closed) return;
     this.#closed = true;
     this.#deadlineUs = undefined;
-    this.#watcher.close();
-    native.closeFd(this.#fd);
+    this.#watcher.close(); // also closes the fd, once libuv has let go of it
   }
 
   #expired(status: number): void {

@@ -123,8 +123,7 @@ export class VrrpSocket {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#watcher.close();
-    native.closeFd(this.#fd);
+    this.#watcher.close(); // also closes the fd, once libuv has let go of it
   }
 
   #readable(status: number): void {

@@ -2,6 +2,9 @@
 // them); these are the behaviours the daemon depends on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { monotonicNs, monotonicUs, PreciseTimer } from '@hotstandby/netio';
 import type { TimerFire } from '@hotstandby/netio';
 
@@ -80,4 +83,26 @@ test('arming a closed timer is a programmer error', () => {
   const timer = new PreciseTimer(() => {});
   timer.close();
   assert.throws(() => timer.armIn(1000), /closed/);
+});
+
+test('a timer dropped without close() gives its descriptor back when collected; an armed one still fires', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const openFds = (): number => readdirSync('/proc/self/fd').length;
+  const before = openFds();
+  for (let i = 0; i < 200; i++) new PreciseTimer(() => {});
+  let fired = 0;
+  const done = new Promise<void>((resolve) => {
+    new PreciseTimer(() => {
+      fired++;
+      resolve();
+    }).armIn(30_000);
+  });
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await done;
+  assert.equal(fired, 1);
+  assert.ok(openFds() <= before + 2, `${openFds() - before} descriptors leaked`);
 });
