@@ -1,3 +1,4 @@
+import { ANOMALY_CLASSES as PROTOCOL_ANOMALY_CLASSES } from '@hotstandby/protocol';
 // The closed lists the bus speaks. A consumer can switch exhaustively on every one of them; adding a
 // value is a schema change (bump SCHEMA_VERSION and say so in the CHANGELOG).
 
@@ -18,6 +19,7 @@ export const TRANSITION_REASONS = [
   'preempted',
   'master-no-response',
   'priority-zero-received',
+  'higher-priority-received',
   'lower-priority-received',
   'startup',
   'shutdown',
@@ -27,27 +29,10 @@ export const TRANSITION_REASONS = [
 export type TransitionReason = (typeof TRANSITION_REASONS)[number];
 
 /**
- * One class per row of the receive-validation ladder (DESIGN.md, "Anomaly classes").
- * libs/protocol does not export its list yet; when it does (ANOMALY_CLASSES), this list must equal it —
- * the test in test/vocabulary.test.ts is the place to assert that once it exists.
+ * One class per row of the receive-validation ladder: the protocol core's closed list
+ * (libs/protocol validate/anomaly.ts) is the one list; the bus carries exactly those classes.
  */
-export const ANOMALY_CLASSES = [
-  'ttl',
-  'version',
-  'checksum',
-  'checksum-other-form',
-  'type',
-  'length',
-  'vrid-unknown',
-  'auth-type',
-  'auth-mismatch',
-  'auth-failure',
-  'interval-mismatch',
-  'address-list-mismatch',
-  'unicast-source-unknown',
-  'multicast-unicast-mismatch',
-  'priority-owner-conflict',
-] as const;
+export const ANOMALY_CLASSES = PROTOCOL_ANOMALY_CLASSES;
 export type AnomalyClass = (typeof ANOMALY_CLASSES)[number];
 
 /** What the auditor can tell the notifier about (DESIGN.md, "alert"). */

@@ -1,0 +1,455 @@
+// The vrrp-node daemon: loads keepalived.conf, opens one raw VRRP socket per (interface, family),
+// runs one InstanceRunner per vrrp_instance, and wires trackers, notify scripts, the event outbox and
+// the control socket around them. Protocol decisions are all libs/protocol's.
+import { hostname, networkInterfaces } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { NotifyKind, TransitionEvent, AnomalyClass, IpAddress, TrackerView } from '@hotstandby/protocol';
+import { effectivePriority, peekVrid } from '@hotstandby/protocol';
+import { interfaceInfo, monotonicUs, PreciseTimer, VrrpSocket } from '@hotstandby/netio';
+import type { ReceivedVrrpPacket } from '@hotstandby/netio';
+import type { EventDraft } from '@hotstandby/events';
+import { domainFromClusterName, domainFromPrefix, makeNodeId, redactAnomalySample, formatWallClockMicros } from '@hotstandby/events';
+import type { KeepalivedConfig, ScriptCommand, VrrpInstance } from '../config/model.js';
+import { toInstanceConfig } from '../config/to-instance.js';
+import { toValidationConfig } from '../config/to-validation.js';
+import type { Logger } from '../log/logger.js';
+import { NotifyQueue } from '../scripts/notify-queue.js';
+import { TrackScript } from '../scripts/track-script.js';
+import { ControlServer } from '../control/control-server.js';
+import { runPaths } from '../control/run-dir.js';
+import { Outbox } from '../outbox/outbox.js';
+import { Publisher } from '../publish/publisher.js';
+import type { BusConnectionOptions } from '../publish/connection-options.js';
+import { InstanceRunner } from './instance-runner.js';
+import { AnomalyAggregator } from './anomaly-aggregator.js';
+import { GarpSender } from './garp-sender.js';
+import type { VipOps } from './vip-ops.js';
+import { LinkWatcher } from './link-watcher.js';
+import { buildStatus } from './status.js';
+
+export interface DaemonOptions {
+  readonly config: KeepalivedConfig;
+  readonly configPath: string;
+  readonly runDir: string;
+  readonly log: Logger;
+  readonly vips: VipOps;
+  /** NATS connection; undefined = events stay in the outbox (and the log). */
+  readonly bus?: BusConnectionOptions;
+  readonly nodeId?: string;
+  /** Explicit domain (cluster name) for every instance; default: the interface's network prefix. */
+  readonly domain?: string;
+  readonly outboxMaxBytes?: number;
+  readonly heartbeatMs?: number;
+  readonly notifyTimeoutMs?: number;
+}
+
+interface SocketEntry {
+  readonly socket: VrrpSocket;
+  readonly byVrid: Map<number, InstanceRunner>;
+}
+
+interface InstanceExtras {
+  readonly runner: InstanceRunner;
+  readonly timer: PreciseTimer;
+  readonly notify: NotifyQueue;
+  readonly domain: string;
+  faulted: boolean;
+}
+
+export class Daemon {
+  readonly nodeId: string;
+  readonly startedAt = new Date();
+  readonly #o: DaemonOptions;
+  readonly #log: Logger;
+  readonly #sockets = new Map<string, SocketEntry>();
+  readonly #instances = new Map<string, InstanceExtras>();
+  readonly #scripts = new Map<string, TrackScript>();
+  readonly #links: LinkWatcher;
+  readonly #garp = new GarpSender();
+  readonly #aggregator: AnomalyAggregator;
+  #outbox: Outbox | undefined;
+  #publisher: Publisher | undefined;
+  #control: ControlServer | undefined;
+  #intervals: NodeJS.Timeout[] = [];
+  #stopping = false;
+
+  constructor(options: DaemonOptions) {
+    this.#o = options;
+    this.#log = options.log;
+    const first = options.config.instances[0];
+    const host = first ? (first.unicastSrcIp ?? first.mcastSrcIp ?? primaryAddress(first) ?? hostname()) : hostname();
+    // Both tutorial nodes say router_id LVS_DEVEL: qualify it with the primary address (libs/events node-id.ts).
+    this.nodeId = options.nodeId ?? makeNodeId(options.config.global.routerId, host);
+    this.#aggregator = new AnomalyAggregator(5000, (r) => {
+      const scope = r.instance !== null ? this.#instances.get(r.instance) : undefined;
+      const model = scope?.runner.model;
+      this.#log.warn(`anomaly ${r.cls}`, { instance: r.instance ?? undefined, source: r.source, count: r.count, detail: r.detail });
+      this.#emit({
+        kind: 'anomaly',
+        instance: r.instance,
+        vrid: r.vrid,
+        family: model?.family ?? 'ipv4',
+        interface: model?.interface ?? 'unknown',
+        domain: scope?.domain ?? 'unknown',
+        class: r.cls,
+        count: r.count,
+        firstSeen: formatWallClockMicros(BigInt(Math.round(r.firstSeenUs))),
+        lastSeen: formatWallClockMicros(BigInt(Math.round(r.lastSeenUs))),
+        source: r.source,
+        sample: r.sampleHex,
+      });
+    });
+    this.#links = new LinkWatcher((ifname, up) => this.#linkChanged(ifname, up));
+  }
+
+  async start(): Promise<void> {
+    const o = this.#o;
+    const paths = runPaths(o.runDir);
+    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+    this.#outbox = await Outbox.open({
+      dir: paths.outboxDir,
+      nodeId: this.nodeId,
+      ...(o.outboxMaxBytes !== undefined ? { maxBytes: o.outboxMaxBytes } : {}),
+      onError: (err) => this.#log.warn('outbox degraded', { error: err.message }),
+    });
+    if (o.bus) {
+      this.#publisher = new Publisher({
+        outbox: this.#outbox,
+        connection: o.bus,
+        provision: {},
+        log: (e) => this.#log[e.level](`bus: ${e.message}`, e.error ? { error: e.error.message } : {}),
+      });
+      this.#publisher.start();
+    }
+
+    for (const model of o.config.instances) this.#createInstance(model);
+    for (const s of o.config.scripts) this.#createScript(s.name);
+
+    this.#control = new ControlServer(paths.socket, (req) => {
+      if (req.cmd === 'status') return buildStatus(this);
+      throw new Error(`unknown command ${JSON.stringify(req.cmd)}`);
+    });
+    await this.#control.listen();
+    writeFileSync(paths.pidFile, `${process.pid}\n`);
+
+    // A crash (kill -9) leaves the VIPs behind, as keepalived's does. A restarting non-owner is not
+    // master yet: take stale VIPs away first, so the LAN never sees them on two nodes.
+    for (const [, x] of this.#instances) {
+      const m = x.runner.model;
+      if (m.priority === 255) continue;
+      const present = new Set(await o.vips.list(m.interface));
+      const stale = m.virtualIpAddresses.filter((v) => present.has(v.address));
+      for (const v of stale) await o.vips.remove(v, v.device ?? m.interface);
+      if (stale.length > 0) this.#log.info(`(${m.name}) removed VIPs left from a previous run`, { vips: stale.map((v) => v.address).join(',') });
+    }
+    // Start: every instance goes INIT → BACKUP (or MASTER as owner), faulted if its link is down.
+    for (const [, x] of this.#instances) {
+      this.#recomputeTracking(x, false);
+      x.runner.input({ type: 'startup', faulted: x.faulted });
+    }
+    for (const s of this.#scripts.values()) s.start();
+    this.#links.start();
+    this.#intervals.push(setInterval(() => this.#aggregator.flush(wallUs()), 100));
+    this.#intervals.push(setInterval(() => void this.#heartbeat(), o.heartbeatMs ?? 2000));
+  }
+
+  get instances(): ReadonlyMap<string, InstanceExtras> {
+    return this.#instances;
+  }
+
+  get outbox(): Outbox | undefined {
+    return this.#outbox;
+  }
+
+  get publisher(): Publisher | undefined {
+    return this.#publisher;
+  }
+
+  get garp(): GarpSender {
+    return this.#garp;
+  }
+
+  installedVips(ifname: string): Promise<string[]> {
+    return this.#o.vips.list(ifname);
+  }
+
+  /** SIGTERM: resign (priority-0 adverts), remove VIPs, run notify_stop, flush events, exit. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    for (const s of this.#scripts.values()) s.stop();
+    this.#links.stop();
+    for (const [, x] of this.#instances) x.runner.input({ type: 'shutdown' });
+    for (const [, x] of this.#instances) {
+      await x.runner.settled();
+      x.timer.close();
+    }
+    await Promise.all([...this.#instances.values()].map((x) => withTimeout(x.notify.idle(), (this.#o.notifyTimeoutMs ?? 10_000) + 1000)));
+    this.#aggregator.flush(wallUs(), true);
+    for (const i of this.#intervals) clearInterval(i);
+    for (const e of this.#sockets.values()) e.socket.close();
+    this.#garp.close();
+    this.#o.vips.close();
+    await this.#control?.close();
+    // Give the publisher a moment to drain what this stop produced; the outbox keeps the rest.
+    if (this.#publisher) {
+      await withTimeout(waitDrained(this.#outbox!), 2000);
+      await this.#publisher.close();
+    }
+    await this.#outbox?.close();
+    rmSync(runPaths(this.#o.runDir).pidFile, { force: true });
+  }
+
+  #createInstance(model: VrrpInstance): void {
+    const o = this.#o;
+    const info = interfaceInfo(model.interface);
+    const local = model.family === 'ipv4' ? info.ipv4[0] : info.linkLocal6;
+    const mapped = toInstanceConfig(model, local);
+    if (!mapped.ok) throw new Error(mapped.reason);
+    const config = mapped.config;
+    const g = o.config.global;
+    const validation = toValidationConfig(model, model.family === 'ipv4' ? info.ipv4 : info.ipv6);
+    const domain = o.domain !== undefined ? mustDomain(domainFromClusterName(o.domain)) : instanceDomain(model);
+    const key = `${model.interface}/${model.family}`;
+    let entry = this.#sockets.get(key);
+    if (!entry) {
+      const byVrid = new Map<number, InstanceRunner>();
+      const socket = new VrrpSocket({
+        family: model.family === 'ipv4' ? 4 : 6,
+        interface: model.interface,
+        joinGroup: true,
+        onPacket: (p) => this.#dispatch(byVrid, model, p),
+        onError: (err) => this.#log.error(`receive error on ${model.interface}`, { error: err.message }),
+      });
+      entry = { socket, byVrid };
+      this.#sockets.set(key, entry);
+    }
+    const socket = entry.socket;
+    const group = model.family === 'ipv4' ? g.mcastGroup4 : g.mcastGroup6;
+    const notify = new NotifyQueue({
+      timeoutMs: o.notifyTimeoutMs ?? 10_000,
+      onDone: (job, r) => {
+        const ok = r.code === 0 && !r.timedOut && r.spawnError === undefined;
+        this.#log[ok ? 'info' : 'warn'](`notify ${job.label} ${ok ? 'done' : 'failed'}`, {
+          code: r.code,
+          signal: r.signal,
+          timedOut: r.timedOut || undefined,
+          error: r.spawnError,
+          stderr: r.stderrTail || undefined,
+          ms: Math.round(r.durationMs),
+        });
+      },
+    });
+    const timer = new PreciseTimer(() => runner.timerFired());
+    const runner = new InstanceRunner(model, config, validation, group, {
+      now: monotonicUs,
+      sendVrrp: (data, destination, source) => {
+        socket.send(data, destination, { source });
+      },
+      addVips: async (vips) => {
+        for (const v of vips) await o.vips.add(v, v.device ?? model.interface);
+      },
+      removeVips: async (vips) => {
+        for (const v of vips) await o.vips.remove(v, v.device ?? model.interface);
+      },
+      sendGarp: (vips, count, intervalUs) => this.#garp.send(vips, model.interface, count, intervalUs),
+      notify: (kind, priority) => this.#notify(extras, kind, priority),
+      transition: (ev, latency) => this.#transition(extras, ev, latency),
+      anomaly: (cls, source, sample, detail) => this.#anomaly(model, cls, source, sample, detail),
+      armTimer: (at) => timer.armAt(at),
+      disarmTimer: () => timer.disarm(),
+      log: this.#log,
+    });
+    const extras: InstanceExtras = { runner, timer, notify, domain, faulted: false };
+    entry.byVrid.set(config.vrid, runner);
+    this.#instances.set(model.name, extras);
+    // track_interface (weights) and, unless dont_track_primary, the instance's own interface (weight 0).
+    if (!model.dontTrackPrimary) this.#links.watch(model.interface);
+    for (const t of model.trackInterfaces) this.#links.watch(t.name);
+  }
+
+  #createScript(name: string): void {
+    const s = this.#o.config.scripts.find((x) => x.name === name)!;
+    const used = this.#o.config.instances.some((i) => i.trackScripts.some((t) => t.name === name));
+    if (!used) return; // keepalived runs only scripts that some instance tracks
+    this.#scripts.set(
+      name,
+      new TrackScript({
+        name,
+        argv: s.script.argv,
+        intervalMs: s.intervalUs / 1000,
+        timeoutMs: (s.timeoutUs ?? s.intervalUs) / 1000,
+        rise: s.rise,
+        fall: s.fall,
+        initFail: s.initFail,
+        onHealth: (n, health, last) => {
+          this.#log.info(`track script ${n} is now ${health === 'ok' ? 'OK' : 'KO'}`, { code: last.code, timedOut: last.timedOut || undefined });
+          for (const [, x] of this.#instances) if (x.runner.model.trackScripts.some((t) => t.name === n)) this.#recomputeTracking(x, true);
+        },
+      }),
+    );
+  }
+
+  #linkChanged(ifname: string, up: boolean): void {
+    this.#log.info(`interface ${ifname} is ${up ? 'up' : 'down'}`);
+    for (const [, x] of this.#instances) {
+      const m = x.runner.model;
+      if ((m.interface === ifname && !m.dontTrackPrimary) || m.trackInterfaces.some((t) => t.name === ifname)) this.#recomputeTracking(x, true);
+    }
+  }
+
+  /** Effective priority and fault from every tracker of an instance (libs/protocol track/priority.ts). */
+  #recomputeTracking(x: InstanceExtras, feed: boolean): void {
+    const m = x.runner.model;
+    const views: TrackerView[] = [];
+    if (!m.dontTrackPrimary) views.push({ weight: 0, up: this.#links.isUp(m.interface) });
+    for (const t of m.trackInterfaces) views.push({ weight: t.weight, reverse: t.weightReverse, up: this.#links.isUp(t.name) });
+    for (const t of m.trackScripts) {
+      const script = this.#scripts.get(t.name);
+      const def = this.#o.config.scripts.find((s) => s.name === t.name);
+      if (!script || !def) continue;
+      const h = script.health;
+      views.push({ weight: t.weight ?? def.weight, reverse: t.weightReverse || def.weightReverse, up: h === 'init' ? undefined : h === 'ok' });
+    }
+    const eff = effectivePriority(x.runner.config.priority, views);
+    const wasFaulted = x.faulted;
+    x.faulted = eff.fault;
+    if (!feed) return;
+    if (eff.fault && !wasFaulted) x.runner.input({ type: 'fault' });
+    else if (!eff.fault && wasFaulted) x.runner.input({ type: 'fault-cleared' });
+    if (eff.priority !== x.runner.state.effectivePriority) x.runner.input({ type: 'priority-changed', priority: eff.priority });
+  }
+
+  #dispatch(byVrid: Map<number, InstanceRunner>, model: VrrpInstance, p: ReceivedVrrpPacket): void {
+    const vrid = peekVrid(p.data);
+    const runner = vrid === undefined ? undefined : byVrid.get(vrid);
+    if (!runner) {
+      this.#anomaly(undefined, vrid === undefined ? 'length' : 'vrid-unknown', p.source, p.data, vrid === undefined ? 'too short for a VRRP header' : `no instance with VRID ${vrid} on ${model.interface}`, vrid ?? null, model);
+      return;
+    }
+    runner.packet({ data: p.data, source: p.source, destination: p.destination, hopLimit: p.hopLimit, ifindex: p.ifindex, receivedAtUs: p.receivedAtUs });
+  }
+
+  #anomaly(model: VrrpInstance | undefined, cls: AnomalyClass, source: IpAddress, sample: Uint8Array, detail: string, vrid?: number | null, via?: VrrpInstance): void {
+    const fam = (model ?? via)?.family ?? 'ipv4';
+    const redacted = sample.length > 0 ? hexToBytes(redactAnomalySample(sample, fam)) : sample;
+    this.#aggregator.record(model?.name ?? null, model?.vrid ?? vrid ?? null, cls, source, redacted, detail, wallUs());
+  }
+
+  #notify(x: InstanceExtras, kind: NotifyKind, priority: number): void {
+    const m = x.runner.model;
+    const jobs: { label: string; cmd: ScriptCommand; extra: string[] }[] = [];
+    const specific = kind === 'MASTER' ? m.notify.master : kind === 'BACKUP' ? m.notify.backup : kind === 'FAULT' ? m.notify.fault : kind === 'STOP' ? m.notify.stop : undefined;
+    if (specific) jobs.push({ label: `(${m.name}) notify_${kind.toLowerCase()}`, cmd: specific, extra: [] });
+    // keepalived `notify`: called with "INSTANCE" name state priority (keepalived.conf(5)).
+    if (m.notify.any && kind !== 'MASTER_RX_LOWER_PRI') jobs.push({ label: `(${m.name}) notify ${kind}`, cmd: m.notify.any, extra: ['INSTANCE', m.name, kind, String(priority)] });
+    for (const j of jobs) x.notify.enqueue({ label: j.label, argv: [...j.cmd.argv, ...j.extra] });
+  }
+
+  #transition(x: InstanceExtras, ev: TransitionEvent, latency: number | undefined): void {
+    const m = x.runner.model;
+    const msg = ev.from === ev.to ? `(${m.name}) ${ev.reason}` : `(${m.name}) Entering ${ev.to} STATE`;
+    this.#log.info(msg, {
+      from: ev.from,
+      reason: ev.reason,
+      priority: ev.effectivePriority,
+      master: ev.masterAddress,
+      failoverMs: latency !== undefined ? Math.round(latency / 10) / 100 : undefined,
+    });
+    if (ev.from === ev.to) return; // MASTER_RX_LOWER_PRI is a log line and a notify, not a state change
+    this.#emit({
+      kind: 'transition',
+      instance: m.name,
+      vrid: m.vrid,
+      family: m.family,
+      interface: m.interface,
+      domain: x.domain,
+      from: ev.from,
+      to: ev.to,
+      reason: ev.reason,
+      basePriority: ev.priority,
+      effectivePriority: ev.effectivePriority,
+      masterAddress: ev.masterAddress ?? null,
+      intervalCs: ev.intervalCs,
+      ...(latency !== undefined ? { failoverLatencyUs: Math.round(latency) } : {}),
+    });
+  }
+
+  async #heartbeat(): Promise<void> {
+    const instances = [];
+    for (const [, x] of this.#instances) {
+      const m = x.runner.model;
+      const st = x.runner.state;
+      const installed = await this.#o.vips.list(m.interface).catch(() => [] as string[]);
+      const mine = new Set(m.virtualIpAddresses.map((v) => v.address));
+      instances.push({
+        instance: m.name,
+        vrid: m.vrid,
+        family: m.family,
+        interface: m.interface,
+        domain: x.domain,
+        state: st.kind,
+        basePriority: st.basePriority,
+        effectivePriority: st.effectivePriority,
+        installedVips: installed.filter((a) => mine.has(a)),
+        intendedVips: st.kind === 'MASTER' ? [...mine] : [],
+        advertsSent: x.runner.counters.advert_sent,
+        advertsReceived: x.runner.counters.advert_rcvd,
+        becameMaster: x.runner.counters.become_master,
+        releasedMaster: x.runner.counters.release_master,
+      });
+    }
+    if (this.#stopping) return;
+    this.#emit({ kind: 'heartbeat', periodMs: this.#o.heartbeatMs ?? 2000, instances });
+  }
+
+  #emit(draft: EventDraft): void {
+    if (!this.#outbox) return;
+    try {
+      this.#outbox.append(draft);
+    } catch (err) {
+      this.#log.error('event not recorded', { error: err instanceof Error ? err.message : String(err), kind: draft.kind });
+    }
+  }
+}
+
+function primaryAddress(m: VrrpInstance): string | undefined {
+  const list = networkInterfaces()[m.interface] ?? [];
+  const a = list.find((x) => (m.family === 'ipv4' ? x.family === 'IPv4' : x.family === 'IPv6' && x.address.startsWith('fe80')));
+  return a?.address;
+}
+
+/** The instance's LAN: the interface's network prefix (libs/events domain.ts). */
+function instanceDomain(m: VrrpInstance): string {
+  const list = networkInterfaces()[m.interface] ?? [];
+  const a = list.find((x) => (m.family === 'ipv4' ? x.family === 'IPv4' : x.family === 'IPv6' && !x.address.startsWith('fe80')));
+  if (a?.cidr) {
+    const [addr, len] = a.cidr.split('/');
+    const r = domainFromPrefix(addr!, Number(len));
+    if (r.ok) return r.domain;
+  }
+  return mustDomain(domainFromClusterName(`${m.interface}`));
+}
+
+function mustDomain(r: { ok: true; domain: string } | { ok: false; reason: string }): string {
+  if (!r.ok) throw new Error(`bad domain: ${r.reason}`);
+  return r.domain;
+}
+
+function wallUs(): number {
+  return (performance.timeOrigin + performance.now()) * 1000;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref())]);
+}
+
+async function waitDrained(outbox: Outbox): Promise<void> {
+  while (outbox.status().depth > 0) await new Promise((r) => setTimeout(r, 20));
+}

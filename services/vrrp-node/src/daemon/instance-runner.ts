@@ -1,0 +1,247 @@
+// The shell around one VRRP instance: it feeds inputs to the pure core (libs/protocol step()) and
+// carries out the effects it returns, in the contract order (fsm/effect.ts). Every decision is the
+// core's; this file only does I/O and bookkeeping (counters, failover latency, timers).
+//
+// Never waiting: adverts go out synchronously on the raw socket; VIP and GARP work is chained per
+// instance (so a GARP never precedes its address) but the core never waits for it; notify scripts are
+// queued; events go to the outbox, which never blocks.
+import type {
+  Effect,
+  Input,
+  InstanceConfig,
+  IpAddress,
+  NotifyKind,
+  State,
+  TransitionEvent,
+  ValidationConfig,
+  AnomalyClass,
+  ArmedTimer,
+} from '@hotstandby/protocol';
+import { initialState, nextTimer, step, validateAdvertisement } from '@hotstandby/protocol';
+import { advertBytes } from './advert-bytes.js';
+import type { VrrpInstance, VirtualAddress } from '../config/model.js';
+import type { Logger } from '../log/logger.js';
+import type { InstanceCounters } from './counters.js';
+import { countAnomaly, newCounters } from './counters.js';
+
+/** What the runner needs from the outside world; the daemon wires the real things in. */
+export interface InstancePorts {
+  /** Monotonic µs (the clock the timer uses). */
+  now(): number;
+  /** Send one VRRP message (already checksummed) to `destination` from `source`. */
+  sendVrrp(data: Uint8Array, destination: IpAddress, source: IpAddress): void;
+  addVips(vips: readonly VirtualAddress[]): Promise<void>;
+  removeVips(vips: readonly VirtualAddress[]): Promise<void>;
+  sendGarp(vips: readonly VirtualAddress[], count: number, intervalUs: number): Promise<void>;
+  notify(kind: NotifyKind, priority: number): void;
+  transition(event: TransitionEvent, failoverLatencyUs: number | undefined): void;
+  anomaly(cls: AnomalyClass, source: IpAddress, sample: Uint8Array, detail: string): void;
+  armTimer(atUs: number): void;
+  disarmTimer(): void;
+  log: Logger;
+}
+
+export interface ReceivedPacket {
+  readonly data: Uint8Array;
+  readonly source: IpAddress;
+  readonly destination: IpAddress;
+  readonly hopLimit: number;
+  readonly ifindex: number;
+  /** Monotonic µs at receipt: the instant the core reasons with. */
+  readonly receivedAtUs: number;
+}
+
+export interface LastTransition {
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  readonly atWall: string;
+  readonly failoverLatencyUs: number | undefined;
+}
+
+export class InstanceRunner {
+  readonly model: VrrpInstance;
+  readonly config: InstanceConfig;
+  readonly validation: ValidationConfig;
+  readonly counters: InstanceCounters = newCounters();
+  #state: State;
+  #armed: ArmedTimer | undefined;
+  readonly #ports: InstancePorts;
+  /** Advert destinations: the unicast peers, or the multicast group. */
+  readonly #destinations: readonly IpAddress[];
+  readonly #source: IpAddress;
+  readonly #vipsByAddress: ReadonlyMap<string, VirtualAddress>;
+  /** VIP and GARP work, in order, off the protocol's path. */
+  #netChain: Promise<void> = Promise.resolve();
+  /** Receipt time of the last accepted advert: where a failover's latency starts. */
+  #lastAdvertAtUs: number | undefined;
+  #lastTransition: LastTransition | undefined;
+  #lastFailoverLatencyUs: number | undefined;
+
+  constructor(model: VrrpInstance, config: InstanceConfig, validation: ValidationConfig, group: IpAddress, ports: InstancePorts) {
+    this.model = model;
+    this.config = config;
+    this.validation = validation;
+    this.#ports = ports;
+    this.#state = initialState(config);
+    this.#destinations = model.unicastPeers.length > 0 ? model.unicastPeers : [group];
+    this.#source = config.primaryAddress;
+    this.#vipsByAddress = new Map(model.virtualIpAddresses.map((v) => [v.address, v]));
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  get lastTransition(): LastTransition | undefined {
+    return this.#lastTransition;
+  }
+
+  get lastFailoverLatencyUs(): number | undefined {
+    return this.#lastFailoverLatencyUs;
+  }
+
+  /** Resolves when queued VIP/GARP work has been done (shutdown waits for the VIPs to go). */
+  settled(): Promise<void> {
+    return this.#netChain;
+  }
+
+  input(input: Input, now = this.#ports.now()): void {
+    const { state, effects } = step(this.config, this.#state, input, now);
+    this.#state = state;
+    for (const effect of effects) this.#execute(effect, now);
+    this.#rearm();
+  }
+
+  /** The instance's timer fired: feed the armed timer in, at its own deadline (no drift). */
+  timerFired(): void {
+    const armed = this.#armed;
+    if (armed === undefined) return;
+    this.#armed = undefined;
+    this.input({ type: 'timer-fired', timer: armed.timer, generation: armed.generation }, armed.at);
+  }
+
+  packet(p: ReceivedPacket): void {
+    const r = validateAdvertisement(
+      p.data,
+      { family: this.config.family, source: p.source, destination: p.destination, ttl: p.hopLimit, ifindex: p.ifindex },
+      this.validation,
+      { isMaster: this.#state.kind === 'MASTER', masterAddress: this.#state.masterAddress },
+    );
+    if (!r.ok) {
+      countAnomaly(this.counters, r.anomaly.class);
+      this.#ports.anomaly(r.anomaly.class, p.source, p.data, r.anomaly.detail);
+      return;
+    }
+    for (const note of r.notes) {
+      countAnomaly(this.counters, note);
+      this.#ports.anomaly(note, p.source, p.data, note);
+    }
+    this.counters.advert_rcvd++;
+    if (r.advert.priority === 0) this.counters.pri_zero_rcvd++;
+    this.#lastAdvertAtUs = p.receivedAtUs;
+    this.input({ type: 'advert-received', advert: r.advert, source: p.source }, p.receivedAtUs);
+  }
+
+  #rearm(): void {
+    const t = nextTimer(this.#state);
+    this.#armed = t;
+    if (t === undefined) this.#ports.disarmTimer();
+    else this.#ports.armTimer(t.at);
+  }
+
+  #execute(effect: Effect, now: number): void {
+    switch (effect.type) {
+      case 'send-advert':
+        this.#sendAdvert(effect.priority, effect.intervalCs, effect.addresses);
+        return;
+      case 'add-vips': {
+        const vips = this.#vips(effect.addresses, true);
+        this.#chain(() => this.#ports.addVips(vips), 'adding VIPs');
+        return;
+      }
+      case 'remove-vips': {
+        const vips = this.#vips(effect.addresses, true);
+        this.#chain(() => this.#ports.removeVips(vips), 'removing VIPs');
+        return;
+      }
+      case 'send-garp': {
+        const vips = this.#vips(effect.addresses, false);
+        this.#chain(() => this.#ports.sendGarp(vips, effect.count, effect.intervalUs), 'sending gratuitous ARP/NA');
+        return;
+      }
+      case 'run-notify':
+        this.#ports.notify(effect.notify, effect.priority);
+        return;
+      case 'emit-event': {
+        const ev = effect.event;
+        if (ev.kind === 'anomaly') {
+          countAnomaly(this.counters, ev.class);
+          this.#ports.anomaly(ev.class, ev.source, new Uint8Array(0), ev.detail);
+          return;
+        }
+        this.#recordTransition(ev, now);
+        return;
+      }
+    }
+  }
+
+  #recordTransition(ev: TransitionEvent, now: number): void {
+    let latency: number | undefined;
+    if (ev.to === 'MASTER' && ev.from === 'BACKUP') {
+      this.counters.become_master++;
+      // Failover latency: from the last advert heard (the old master's last, or its priority 0) to now.
+      if (this.#lastAdvertAtUs !== undefined && (ev.reason === 'master-no-response' || ev.reason === 'priority-zero-received')) {
+        latency = now - this.#lastAdvertAtUs;
+        this.#lastFailoverLatencyUs = latency;
+      }
+    }
+    if (ev.from === 'MASTER' && ev.to !== 'MASTER') this.counters.release_master++;
+    this.#lastTransition = { from: ev.from, to: ev.to, reason: ev.reason, atWall: new Date().toISOString(), failoverLatencyUs: latency };
+    this.#ports.transition(ev, latency);
+  }
+
+  #sendAdvert(priority: number, intervalCs: number, addresses: readonly IpAddress[]): void {
+    const c = this.config;
+    for (const destination of this.#destinations) {
+      const bytes = advertBytes(
+        {
+          version: c.version,
+          family: c.family,
+          vrid: c.vrid,
+          priority,
+          intervalCs,
+          addresses,
+          ...(this.validation.authType === 1 ? { authPass: this.validation.authPass ?? '' } : {}),
+        },
+        { source: this.#source, destination, v3Ipv4Form: this.validation.v3Ipv4Checksum ?? 'pseudo-header' },
+      );
+      try {
+        this.#ports.sendVrrp(bytes, destination, this.#source);
+        this.counters.advert_sent++;
+        if (priority === 0) this.counters.pri_zero_sent++;
+      } catch (err) {
+        // A send error (interface down, ENOBUFS) is logged and counted; the protocol goes on, and the
+        // interface tracker turns a dead link into FAULT.
+        this.#ports.log.warn(`(${c.name}) advert send failed`, { error: err instanceof Error ? err.message : String(err), destination });
+      }
+    }
+  }
+
+  #vips(addresses: readonly IpAddress[], withExcluded: boolean): VirtualAddress[] {
+    const out: VirtualAddress[] = [];
+    for (const a of addresses) {
+      const v = this.#vipsByAddress.get(a);
+      if (v) out.push(v);
+    }
+    // virtual_ipaddress_excluded: installed with the VIPs, never advertised (keepalived).
+    if (withExcluded) out.push(...this.model.excludedVirtualIpAddresses);
+    return out;
+  }
+
+  #chain(work: () => Promise<void>, what: string): void {
+    this.#netChain = this.#netChain.then(work).catch((err: unknown) => {
+      this.#ports.log.error(`(${this.config.name}) ${what} failed`, { error: err instanceof Error ? err.message : String(err) });
+    });
+  }
+}

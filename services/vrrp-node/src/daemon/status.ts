@@ -1,0 +1,85 @@
+// What `vrrp-node status` shows: per instance state, priorities, master, interval, VIPs as read back
+// from the kernel, the last transition, keepalived's counters; and the event pipeline's health.
+// No secret (auth_pass, bus credentials) ever goes in here.
+import type { Daemon } from './daemon.js';
+
+export interface InstanceStatus {
+  name: string;
+  interface: string;
+  vrid: number;
+  family: string;
+  version: number;
+  domain: string;
+  state: string;
+  basePriority: number;
+  effectivePriority: number;
+  masterAddress: string | null;
+  masterPriority: number | null;
+  advertIntervalCs: number;
+  virtualAddresses: string[];
+  lastTransition: { from: string; to: string; reason: string; at: string; failoverLatencyMs: number | null } | null;
+  lastFailoverLatencyMs: number | null;
+  counters: Record<string, number>;
+}
+
+export interface NodeStatus {
+  nodeId: string;
+  pid: number;
+  startedAt: string;
+  instances: InstanceStatus[];
+  events: {
+    outboxDepth: number;
+    durability: string;
+    lost: number;
+    bus: string;
+    published: number;
+    lastError: string | null;
+  };
+  garpFramesSent: number;
+}
+
+export function buildStatus(d: Daemon): NodeStatus {
+  const instances: InstanceStatus[] = [];
+  for (const [, x] of d.instances) {
+    const r = x.runner;
+    const st = r.state;
+    const lt = r.lastTransition;
+    instances.push({
+      name: r.model.name,
+      interface: r.model.interface,
+      vrid: r.config.vrid,
+      family: r.config.family,
+      version: r.config.version,
+      domain: x.domain,
+      state: st.kind,
+      basePriority: st.basePriority,
+      effectivePriority: st.effectivePriority,
+      masterAddress: st.masterAddress ?? null,
+      masterPriority: st.masterPriority ?? null,
+      advertIntervalCs: st.masterAdverIntervalCs,
+      virtualAddresses: r.config.virtualAddresses.slice(),
+      lastTransition: lt
+        ? { from: lt.from, to: lt.to, reason: lt.reason, at: lt.atWall, failoverLatencyMs: lt.failoverLatencyUs !== undefined ? lt.failoverLatencyUs / 1000 : null }
+        : null,
+      lastFailoverLatencyMs: r.lastFailoverLatencyUs !== undefined ? r.lastFailoverLatencyUs / 1000 : null,
+      counters: { ...r.counters },
+    });
+  }
+  const ob = d.outbox?.status();
+  const pub = d.publisher?.status();
+  return {
+    nodeId: d.nodeId,
+    pid: process.pid,
+    startedAt: d.startedAt.toISOString(),
+    instances,
+    events: {
+      outboxDepth: ob?.depth ?? 0,
+      durability: ob?.durability ?? 'none',
+      lost: ob?.lost ?? 0,
+      bus: pub?.bus ?? 'not configured',
+      published: pub?.published ?? 0,
+      lastError: pub?.lastError ?? ob?.lastError ?? null,
+    },
+    garpFramesSent: d.garp.sent,
+  };
+}
