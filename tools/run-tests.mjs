@@ -12,6 +12,7 @@ const roots = args.filter((a) => !a.startsWith('--'));
 if (roots.length === 0) roots.push('test');
 
 function find(dir, out) {
+  if (!statSync(dir).isDirectory()) return dir.endsWith('.test.ts') ? [...out, dir] : out;
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'fixtures') continue;
     const p = join(dir, name);

@@ -1,0 +1,184 @@
+// Test support: a real vrrp-node process inside a lab namespace, run from source, logging JSON lines
+// that a test can wait on. Killed by pid (the lab also kills it on destroy).
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Lab } from '../lab/lab.js';
+
+const RUN_TS = fileURLToPath(new URL('../../services/vrrp-node/src/cli/run.ts', import.meta.url));
+
+export interface LogLine {
+  time: string;
+  level: string;
+  msg: string;
+  [k: string]: unknown;
+}
+
+export interface VrrpNodeOptions {
+  /** Extra CLI arguments (e.g. ['--nats', url]). */
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Print the node's log lines to stderr as they come (debugging). */
+  echo?: boolean;
+}
+
+export class VrrpNodeProcess {
+  readonly node: string;
+  readonly configPath: string;
+  readonly runDir: string;
+  readonly logs: LogLine[] = [];
+  readonly #lab: Lab;
+  #child: ChildProcess | undefined;
+  #waiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  #exit: Promise<number | null> | undefined;
+  readonly #options: VrrpNodeOptions;
+
+  constructor(lab: Lab, node: string, config: string, options: VrrpNodeOptions = {}) {
+    this.#lab = lab;
+    this.node = node;
+    const dir = mkdtempSync(join(tmpdir(), `hs-node-${node}-`));
+    this.configPath = join(dir, 'keepalived.conf');
+    this.runDir = join(dir, 'run');
+    writeFileSync(this.configPath, config);
+    this.#options = options;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  start(): this {
+    const argv = [process.execPath, '--conditions=source', '--import', 'tsx', RUN_TS, '-f', this.configPath, '--run-dir', this.runDir, '--log-format', 'json', ...(this.#options.args ?? [])];
+    const child = this.#lab.spawn(this.node, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...(this.#options.env ? { env: this.#options.env } : {}) });
+    this.#child = child;
+    this.#exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    let buf = '';
+    const onData = (d: Buffer): void => {
+      buf += d.toString();
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (this.#options.echo) process.stderr.write(`[${this.node}] ${line}\n`);
+        let parsed: LogLine;
+        try {
+          parsed = JSON.parse(line) as LogLine;
+        } catch {
+          parsed = { time: new Date().toISOString(), level: 'raw', msg: line };
+        }
+        this.logs.push(parsed);
+        this.#waiters = this.#waiters.filter((w) => {
+          if (!w.pred(parsed)) return true;
+          w.resolve(parsed);
+          return false;
+        });
+      }
+    };
+    child.stderr!.on('data', onData);
+    child.stdout!.on('data', onData);
+    return this;
+  }
+
+  /** Resolves with the first log line (already seen or future) matching `pred`; rejects after `timeoutMs`. */
+  waitFor(pred: (l: LogLine) => boolean, timeoutMs = 15_000, what = 'log line', since = 0): Promise<LogLine> {
+    const seen = this.logs.slice(since).find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve: (l: LogLine) => (clearTimeout(timer), resolve(l)) };
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((x) => x !== w);
+        reject(new Error(`${this.node}: no ${what} within ${timeoutMs} ms; last lines:\n${this.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n')}`));
+      }, timeoutMs);
+      this.#waiters.push(w);
+    });
+  }
+
+  /** Waits for "(INSTANCE) Entering STATE STATE" after log index `since`. */
+  waitState(instance: string, state: string, timeoutMs = 15_000, since = 0): Promise<LogLine> {
+    return this.waitFor((l) => l.msg === `(${instance}) Entering ${state} STATE`, timeoutMs, `${instance} ${state}`, since);
+  }
+
+  /** kill -9: a crash (VIPs stay, as with keepalived). */
+  async crash(): Promise<void> {
+    if (this.#child?.pid !== undefined) process.kill(this.#child.pid, 'SIGKILL');
+    await this.#exit;
+  }
+
+  /** SIGTERM: graceful stop; resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.#child?.pid !== undefined && this.#child.exitCode === null && this.#child.signalCode === null) process.kill(this.#child.pid, 'SIGTERM');
+    return this.#exit ?? null;
+  }
+
+  /** `vrrp-node status --json` run in the node's namespace, as a user would. */
+  async status(): Promise<StatusJson> {
+    const r = await this.#lab.exec(this.node, [process.execPath, '--conditions=source', '--import', 'tsx', RUN_TS, 'status', '--json', '--run-dir', this.runDir]);
+    return JSON.parse(r.stdout) as StatusJson;
+  }
+}
+
+export interface StatusJson {
+  nodeId: string;
+  instances: {
+    name: string;
+    state: string;
+    vrid: number;
+    effectivePriority: number;
+    masterAddress: string | null;
+    lastFailoverLatencyMs: number | null;
+    counters: Record<string, number>;
+  }[];
+  events: { outboxDepth: number; bus: string; published: number; lost: number };
+}
+
+/** The tutorial's keepalived.conf (DESIGN.md), verbatim but for state and priority. */
+export function tutorialConfig(node: 'master' | 'backup', options: { mutual?: boolean } = {}): string {
+  const [state1, prio1, state2, prio2] = node === 'master' ? ['MASTER', 100, 'BACKUP', 99] : ['BACKUP', 99, 'MASTER', 100];
+  let conf = `! Configuration File for keepalived
+
+global_defs {
+   notification_email {
+     root@localhost
+   }
+   notification_email_from keepalived@localhost
+   smtp_server 127.0.0.1
+   smtp_connect_timeout 30
+   router_id LVS_DEVEL
+}
+
+vrrp_instance VI_1 {
+    state ${state1}
+    interface eth0
+    virtual_router_id 51
+    priority ${prio1}
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass 1234
+    }
+    virtual_ipaddress {
+        10.10.10.129
+    }
+}
+`;
+  if (options.mutual) {
+    conf += `
+vrrp_instance VI_2 {
+    state ${state2}
+    interface eth0
+    virtual_router_id 52
+    priority ${prio2}
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass 1234
+    }
+    virtual_ipaddress {
+        10.10.10.130
+    }
+}
+`;
+  }
+  return conf;
+}
