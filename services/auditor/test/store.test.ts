@@ -63,7 +63,7 @@ describe('auditor storage on Postgres', () => {
   test('migrations apply, and applying them again changes nothing', async () => {
     await migrateDatabase(t.database);
     const tables = await db.execute<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
-    const names = [...(tables as unknown as { table_name: string }[])].map((r) => r.table_name);
+    const names = [...(tables as { table_name: string }[])].map((r) => r.table_name);
     assert.deepEqual(names, ['alerts', 'dead_letters', 'events', 'mastership', 'node_liveness']);
   });
 

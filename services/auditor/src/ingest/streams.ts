@@ -31,7 +31,7 @@ export async function ensureStreams(jsm: JetStreamManager): Promise<void> {
 }
 
 /**
- * The durable pull consumer. Explicit acks; `ack_wait` is long enough for a batch to commit; at most
+ * The durable pull consumer. Explicit acks; at most
  * `max_ack_pending` messages are in flight, which bounds memory when Postgres is slow.
  */
 export async function ensureConsumer(jsm: JetStreamManager, durable = AUDITOR_DURABLE): Promise<void> {
@@ -40,7 +40,8 @@ export async function ensureConsumer(jsm: JetStreamManager, durable = AUDITOR_DU
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     filter_subject: `${EVENTS_STREAM.subjects[0]}`,
-    ack_wait: 30_000 * NS_PER_MS,
+    // A killed auditor's unacked messages come back after this; a batch commits in well under a second.
+    ack_wait: 10_000 * NS_PER_MS,
     max_ack_pending: 10_000,
   });
 }

@@ -154,7 +154,7 @@ export class Projector {
   private open(interval: OpenMastership): void {
     const key = routerKey(interval.domain, interval.vrid);
     let byNode = this.view.masters.get(key);
-    if (!byNode) this.view.masters.set(key, (byNode = new Map()));
+    if (!byNode) this.view.masters.set(key, (byNode = new Map<string, OpenMastership>()));
     if (byNode.has(interval.nodeId)) return;
     byNode.set(interval.nodeId, interval);
     this.changes.push({ type: 'open', interval });

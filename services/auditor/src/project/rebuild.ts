@@ -3,7 +3,6 @@
 // the new ones commit. Alert publication flags survive for the incidents that are found again (their
 // ids are deterministic), so a rebuild does not re-notify anyone.
 import { asc, gt, sql } from 'drizzle-orm';
-import type { HsEvent } from '@hotstandby/events';
 import type { Db } from '../db/database.js';
 import { alerts, events, mastership, nodeLiveness } from '../schema/index.js';
 import type { DetectConfig } from '../detect/config.js';
@@ -46,7 +45,7 @@ export async function rebuildProjections(db: Db, opts: RebuildOptions): Promise<
         .orderBy(asc(events.pos))
         .limit(pageSize);
       if (page.length === 0) break;
-      for (const row of page) await writeChanges(tx, projector.apply(row.payload as HsEvent));
+      for (const row of page) await writeChanges(tx, projector.apply(row.payload));
       await writeLiveness(tx, projector);
       after = page[page.length - 1]!.pos;
       done += page.length;

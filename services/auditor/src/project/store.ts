@@ -4,7 +4,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { alerts, events, mastership, nodeLiveness } from '../schema/index.js';
 import type { DetectConfig } from '../detect/config.js';
-import type { FleetView } from '../detect/fleet.js';
+import type { FleetView, OpenMastership } from '../detect/fleet.js';
 import { emptyFleet, flapKey, routerKey } from '../detect/fleet.js';
 import type { AlertDecision } from '../detect/reconcile.js';
 import { parseTimestamp, toIso } from '../time/micros.js';
@@ -127,7 +127,7 @@ export async function loadView(db: Executor, cfg: DetectConfig): Promise<FleetVi
   for (const m of await db.select().from(mastership).where(isNull(mastership.toAt))) {
     const key = routerKey(m.domain, m.vrid);
     let byNode = view.masters.get(key);
-    if (!byNode) view.masters.set(key, (byNode = new Map()));
+    if (!byNode) view.masters.set(key, (byNode = new Map<string, OpenMastership>()));
     byNode.set(m.nodeId, {
       domain: m.domain,
       vrid: m.vrid,

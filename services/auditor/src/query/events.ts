@@ -24,7 +24,7 @@ export function encodeCursor(c: { at: Micros; id: string }): string {
 export function decodeCursor(text: string): { ok: true; value: { at: Micros; id: string } } | { ok: false; reason: string } {
   try {
     const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return { ok: true, value: { at: v[0] as number, id: v[1] as string } };
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return { ok: true, value: { at: v[0] as number, id: v[1] } };
   } catch {
     // falls through to the answer below
   }

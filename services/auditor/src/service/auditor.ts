@@ -114,7 +114,7 @@ export async function startAuditor(opts: AuditorOptions): Promise<RunningAuditor
       clearInterval(timer);
       await api.close();
       await consumer.stop();
-      await serial.run(async () => undefined);
+      await serial.run(() => Promise.resolve());
       await nc.drain();
     },
   };

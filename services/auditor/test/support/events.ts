@@ -6,8 +6,8 @@ import type { IncomingMessage } from '../../src/ingest/batch.js';
 export const T0 = Date.UTC(2026, 10, 20, 3, 0, 0) * 1000; // µs
 export const DOMAIN = '10.10.10.0/24';
 
-export function at(seconds: number): string {
-  return formatWallClockMicros(BigInt(Math.round(T0 + seconds * 1e6)));
+export function at(seconds: number, t0 = T0): string {
+  return formatWallClockMicros(BigInt(Math.round(t0 + seconds * 1e6)));
 }
 
 /** One node's event source: ids and seqs as the real outbox makes them. */
@@ -16,11 +16,13 @@ export class FakeNode {
   constructor(
     readonly nodeId: string,
     public bootId = '0192f0a0b0c0aabbccdd',
+    /** Time zero (µs) of this node's `t` arguments. */
+    readonly t0 = T0,
   ) {}
 
   private envelope(t: number) {
     const seq = ++this.seq;
-    return { id: `${this.nodeId}.${this.bootId}.${seq}`, schema: 1 as const, nodeId: this.nodeId, bootId: this.bootId, seq, at: at(t), mono: String(Math.round(t * 1e9)) };
+    return { id: `${this.nodeId}.${this.bootId}.${seq}`, schema: 1 as const, nodeId: this.nodeId, bootId: this.bootId, seq, at: at(t, this.t0), mono: String(Math.round(t * 1e9)) };
   }
 
   reboot(bootId: string): void {
