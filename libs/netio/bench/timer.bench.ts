@@ -91,3 +91,5 @@ console.log(`Callback lateness vs deadline, ${count} deadlines every ${spacingUs
 console.log(`| ${header.join(' | ')} |`);
 console.log(`| ${header.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+console.log(`\nFor scale: one priority point of Skew_Time at 10 ms is 39 µs; keepalived 2.2.7 fails over within a median`);
+console.log(`0.17–0.22 ms of the RFC formula on these machines (DESIGN.md, measured from packet captures).`);
