@@ -6,6 +6,10 @@ import { decodeFrame, readPcap, vrrp } from '@hotstandby/protocol';
 export interface CapturedAdvert {
   readonly t: number; // µs since epoch
   readonly source: string;
+  /** The group (224.0.0.18 / ff02::12) or a unicast peer. */
+  readonly destination: string;
+  /** IPv4 TTL / IPv6 hop limit as sent. */
+  readonly ttl: number;
   readonly vrid: number;
   readonly priority: number;
 }
@@ -26,7 +30,7 @@ export function parseCapture(pcap: Uint8Array): { adverts: CapturedAdvert[]; gar
     const fr = f.value;
     if (fr.kind === 'vrrp') {
       const d = vrrp.decode(fr.vrrp, 0, fr.facts.family);
-      if (d.ok) adverts.push({ t: rec.timestampUs, source: fr.facts.source, vrid: d.value.vrid, priority: d.value.priority });
+      if (d.ok) adverts.push({ t: rec.timestampUs, source: fr.facts.source, destination: fr.facts.destination, ttl: fr.facts.ttl, vrid: d.value.vrid, priority: d.value.priority });
     } else if (fr.kind === 'arp' && fr.arp.senderIp === fr.arp.targetIp) {
       garps.push({ t: rec.timestampUs, address: fr.arp.targetIp });
     } else if (fr.kind === 'neighbor-advertisement') {
