@@ -122,10 +122,18 @@ export interface StatusJson {
   nodeId: string;
   instances: {
     name: string;
+    interface: string;
     state: string;
     vrid: number;
+    family: string;
+    version: number;
+    basePriority: number;
     effectivePriority: number;
     masterAddress: string | null;
+    masterPriority: number | null;
+    advertIntervalCs: number;
+    virtualAddresses: string[];
+    lastTransition: { from: string; to: string; reason: string; at: string; failoverLatencyMs: number | null } | null;
     lastFailoverLatencyMs: number | null;
     counters: Record<string, number>;
   }[];
