@@ -1,0 +1,2 @@
+export { deliveries } from './table.js';
+export type { DeliveryRow, NewDeliveryRow, DeliveryStatus } from './types.js';
