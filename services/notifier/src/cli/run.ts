@@ -1,0 +1,14 @@
+// The executable entry: `node dist/cli/run.js <command>` (bin/vrrp-notifier.js), or with tsx from src.
+import { main, UsageError } from './main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError || String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`vrrp-notifier: ${(err as Error).message} (vrrp-notifier --help)`);
+      process.exit(2);
+    }
+    console.error('vrrp-notifier:', err);
+    process.exit(1);
+  },
+);
