@@ -9,7 +9,7 @@ export function formatStatus(s: NodeStatus): string {
     lines.push(`${i.name}  ${i.state}  vrid ${i.vrid} on ${i.interface} (${i.family}, VRRPv${i.version}, domain ${i.domain})`);
     lines.push(`  priority ${i.effectivePriority} (base ${i.basePriority})   advert interval ${i.advertIntervalCs * 10} ms`);
     lines.push(`  master ${i.masterAddress ?? '-'}${i.masterPriority !== null ? ` (priority ${i.masterPriority})` : ''}`);
-    lines.push(`  VIPs ${i.virtualAddresses.join(', ')}`);
+    lines.push(`  VIPs ${i.virtualAddresses.join(', ')} (installed: ${i.installedVirtualAddresses.length > 0 ? i.installedVirtualAddresses.join(', ') : 'none'})`);
     if (i.lastTransition) {
       const lt = i.lastTransition;
       lines.push(`  last transition ${lt.from} -> ${lt.to} (${lt.reason}) at ${lt.at}${lt.failoverLatencyMs !== null ? `, failover ${lt.failoverLatencyMs.toFixed(3)} ms` : ''}`);

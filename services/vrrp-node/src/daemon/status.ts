@@ -1,6 +1,7 @@
 // What `vrrp-node status` shows: per instance state, priorities, master, interval, VIPs as read back
 // from the kernel, the last transition, keepalived's counters; and the event pipeline's health.
 // No secret (auth_pass, bus credentials) ever goes in here.
+import { networkInterfaces } from 'node:os';
 import type { Daemon } from './daemon.js';
 
 export interface InstanceStatus {
@@ -17,6 +18,8 @@ export interface InstanceStatus {
   masterPriority: number | null;
   advertIntervalCs: number;
   virtualAddresses: string[];
+  /** This instance's VIPs found on their interface now, read back from the kernel (not as intended). */
+  installedVirtualAddresses: string[];
   lastTransition: { from: string; to: string; reason: string; at: string; failoverLatencyMs: number | null } | null;
   lastFailoverLatencyMs: number | null;
   counters: Record<string, number>;
@@ -40,6 +43,8 @@ export interface NodeStatus {
 
 export function buildStatus(d: Daemon): NodeStatus {
   const instances: InstanceStatus[] = [];
+  // getifaddrs(3): a synchronous read of what the kernel has, cheap enough for an on-demand status.
+  const present = networkInterfaces();
   for (const [, x] of d.instances) {
     const r = x.runner;
     const st = r.state;
@@ -58,6 +63,9 @@ export function buildStatus(d: Daemon): NodeStatus {
       masterPriority: st.masterPriority ?? null,
       advertIntervalCs: st.masterAdverIntervalCs,
       virtualAddresses: r.config.virtualAddresses.slice(),
+      installedVirtualAddresses: r.model.virtualIpAddresses
+        .filter((v) => (present[v.device ?? r.model.interface] ?? []).some((a) => a.address === v.address))
+        .map((v) => v.address),
       lastTransition: lt
         ? { from: lt.from, to: lt.to, reason: lt.reason, at: lt.atWall, failoverLatencyMs: lt.failoverLatencyUs !== undefined ? lt.failoverLatencyUs / 1000 : null }
         : null,
