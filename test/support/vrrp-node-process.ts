@@ -111,6 +111,12 @@ export class VrrpNodeProcess {
     return this.#exit ?? null;
   }
 
+  /** `vrrp-node status` (the human view) run in the node's namespace, as a user would. */
+  async statusText(): Promise<string> {
+    const r = await this.#lab.exec(this.node, [process.execPath, '--conditions=source', '--import', 'tsx', RUN_TS, 'status', '--run-dir', this.runDir]);
+    return r.stdout;
+  }
+
   /** `vrrp-node status --json` run in the node's namespace, as a user would. */
   async status(): Promise<StatusJson> {
     const r = await this.#lab.exec(this.node, [process.execPath, '--conditions=source', '--import', 'tsx', RUN_TS, 'status', '--json', '--run-dir', this.runDir]);
@@ -133,6 +139,8 @@ export interface StatusJson {
     masterPriority: number | null;
     advertIntervalCs: number;
     virtualAddresses: string[];
+    /** This instance's VIPs found on the interface right now (read back from the kernel). */
+    installedVirtualAddresses: string[];
     lastTransition: { from: string; to: string; reason: string; at: string; failoverLatencyMs: number | null } | null;
     lastFailoverLatencyMs: number | null;
     counters: Record<string, number>;
