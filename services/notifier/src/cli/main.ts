@@ -25,6 +25,7 @@ export const USAGE = `usage: vrrp-notifier <command> [options]
            --config routes.json        routing (kinds/severities/domains → channels) and delivery knobs
            --keepalived-conf FILE      seed e-mail from global_defs (notification_email, _from, smtp_server)
            --durable NAME              JetStream durable consumer name (default: notifier)
+           --ack-wait-ms N             redelivery delay of unacked alerts (default: 30000)
   test     send a test message: --channel slack|email|console  (plus --keepalived-conf)
   migrate  create/upgrade the notifier's tables (serve does this too)
 
@@ -58,13 +59,22 @@ async function loadRoutes(file: string | undefined): Promise<RoutesFile | undefi
   return r.value;
 }
 
-/** Fault injection for the crash drills: HS_NOTIFIER_FAILPOINT=after-record|after-send → SIGKILL there. */
+/**
+ * Fault injection for the crash drills: HS_NOTIFIER_FAILPOINT=after-record | after-send[:channel]
+ * makes the process SIGKILL itself there (after the send records are committed but before the
+ * JetStream ack; after a server accepted a message but before it is recorded as sent).
+ */
 function failpointFrom(env: Env): Failpoint | undefined {
   const at = env['HS_NOTIFIER_FAILPOINT'];
   if (!at) return undefined;
-  return (name) => {
-    if (name === at) process.kill(process.pid, 'SIGKILL');
+  return (name, channel) => {
+    if (at === name || (channel && at === `${name}:${channel}`)) process.kill(process.pid, 'SIGKILL');
   };
+}
+
+function positiveInt(v: string, name: string): number {
+  if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw new UsageError(`${name} must be a positive integer, got ${v}`);
+  return Number(v);
 }
 
 function databaseUrl(env: Env): string {
@@ -81,6 +91,7 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
       config: { type: 'string' },
       'keepalived-conf': { type: 'string' },
       durable: { type: 'string' },
+      'ack-wait-ms': { type: 'string' },
       channel: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -129,6 +140,7 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
         routes,
         auditorUrl: env['AUDITOR_URL'],
         ...(values.durable ? { durable: values.durable } : {}),
+        ...(values['ack-wait-ms'] ? { ackWaitMs: positiveInt(values['ack-wait-ms'], '--ack-wait-ms') } : {}),
         ...(failpoint ? { failpoint } : {}),
       });
       console.error(`vrrp-notifier: serving; store ${db.where}; ${channels.sources.join('; ')}`);

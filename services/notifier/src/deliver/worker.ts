@@ -21,7 +21,8 @@ import type { Bucket, RateLimit } from './rate-limit.js';
 import { fullBucket, takeToken } from './rate-limit.js';
 import { Wakeup } from './wakeup.js';
 
-export type Failpoint = (name: 'after-record' | 'after-send') => void;
+/** Fault injection for the crash drills (a no-op unless the CLI's HS_NOTIFIER_FAILPOINT names it). */
+export type Failpoint = (name: 'after-record' | 'after-send', channel?: Channel) => void;
 
 export interface WorkerOptions {
   readonly channel: Channel;
@@ -168,7 +169,7 @@ export class ChannelWorker {
       await store.attemptStarting(db, ids, possibleDuplicate);
       const outcome = await this.#o.send({ notice, ref, thread, possibleDuplicate });
       if (outcome.ok) {
-        this.#o.failpoint?.('after-send');
+        this.#o.failpoint?.('after-send', channel);
         await store.markSent(db, ids, new Date(this.#now()));
         this.#o.onFinished?.({ status: 'sent', ids, ref });
         return;

@@ -5,7 +5,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ALERTS_STREAM, parseAlert, parseAlertSubject } from '@hotstandby/events';
+import { ALERTS_STREAM, alertMessageId, parseAlert, parseAlertSubject } from '@hotstandby/events';
 import type { Alert } from '@hotstandby/events';
 import type { Channel } from '../alert/notice.js';
 import type { Db } from '../db/database.js';
@@ -63,7 +63,8 @@ export async function startAlertConsumer(nc: NatsConnection, db: Db, opts: Consu
       return;
     }
     const channels = opts.route(v.alert);
-    await recordAlert(db, v.alert, channels, m.seq, now);
+    const inserted = await recordAlert(db, v.alert, channels, m.seq, now);
+    if (inserted < channels.length) log(`notifier: ${alertMessageId(v.alert)} (#${m.seq}, delivery ${m.info.deliveryCount}) already recorded: acked without sending again`);
     opts.failpoint?.('after-record');
     m.ack();
     opts.onRecorded?.(v.alert, channels);

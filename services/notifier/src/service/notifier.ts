@@ -38,6 +38,8 @@ export interface NotifierOptions {
   readonly routes?: RoutesFile | undefined;
   readonly auditorUrl?: string | undefined;
   readonly durable?: string;
+  /** JetStream redelivery delay for an unacked alert (the consumer's ack_wait). */
+  readonly ackWaitMs?: number;
   /** Overrides (tests use small ones); the routes file's settings come next, then the defaults. */
   readonly retry?: Partial<RetryPolicy>;
   readonly groupWindowMs?: number;
@@ -94,7 +96,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<RunningNotif
     const jsm = await jetstreamManager(nc);
     await ensureAlertStream(jsm);
     const durable = opts.durable ?? NOTIFIER_DURABLE;
-    await ensureNotifierConsumer(jsm, durable);
+    await ensureNotifierConsumer(jsm, durable, opts.ackWaitMs);
     for (const w of workers.values()) w.start();
     consumer = await startAlertConsumer(nc, opts.db.db, {
       durable,

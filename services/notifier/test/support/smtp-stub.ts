@@ -18,8 +18,11 @@ export class SmtpStub {
   #port = 0;
   #waiters: { n: number; resolve: () => void }[] = [];
 
-  static async start(): Promise<SmtpStub> {
-    const stub = new SmtpStub();
+  private constructor(private readonly requireAuth: boolean) {}
+
+  /** `requireAuth: false` is keepalived's way: plain SMTP, no AUTH. */
+  static async start(opts: { requireAuth?: boolean } = {}): Promise<SmtpStub> {
+    const stub = new SmtpStub(opts.requireAuth ?? true);
     await stub.resume();
     return stub;
   }
@@ -29,7 +32,7 @@ export class SmtpStub {
   }
 
   get url(): string {
-    return `smtp://${SMTP_USER}:${SMTP_PASS}@127.0.0.1:${this.#port}`;
+    return this.requireAuth ? `smtp://${SMTP_USER}:${SMTP_PASS}@127.0.0.1:${this.#port}` : `smtp://127.0.0.1:${this.#port}`;
   }
 
   async resume(): Promise<void> {
@@ -37,7 +40,7 @@ export class SmtpStub {
     const server = new SMTPServer({
       disabledCommands: ['STARTTLS'],
       allowInsecureAuth: true,
-      authOptional: false,
+      authOptional: !this.requireAuth,
       logger: false,
       onAuth: (auth, _session, cb) => (auth.username === SMTP_USER && auth.password === SMTP_PASS ? cb(null, { user: auth.username }) : cb(new Error('bad credentials'))),
       onData: (stream, session, cb) => {
