@@ -158,8 +158,25 @@ export class LinkMonitor extends EventEmitter<LinkMonitorEvents> {
     // Types of 0.3.0 want recvBufferSize/sendBufferSize; a larger receive buffer makes overruns rarer.
     const sock = createRtNetlink({ ref: options.ref ?? true, recvBufferSize: 1 << 20, sendBufferSize: 1 << 16 });
     const monitor = new LinkMonitor(sock);
-    sock.socket.on('message', (msgs) => monitor.#receive(msgs));
-    sock.socket.on('error', (e) => monitor.#socketError(e));
+    // These run inside the addon's native callback: an exception escaping them (a throwing listener,
+    // an unhandled 'error') would abort the process with a bare C++ "terminate called after throwing
+    // an instance of 'Napi::Error'". Rethrown on the next turn, it is an ordinary uncaught exception.
+    const guarded =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A): void => {
+        try {
+          fn(...args);
+        } catch (e) {
+          setImmediate(() => {
+            throw e;
+          });
+        }
+      };
+    // netlink 0.3.0 aborts the process (SIGABRT, same bare Napi::Error) when a subscribed socket that
+    // is still open has a notification pending while the process exits; closing it on 'exit' avoids that.
+    process.once('exit', monitor.#closeOnExit);
+    sock.socket.on('message', guarded((msgs: NetlinkMessage[]) => monitor.#receive(msgs)));
+    sock.socket.on('error', guarded((e: Error) => monitor.#socketError(e)));
     if (options.links ?? true) sock.addMembership('LINK');
     if (options.addresses ?? true) {
       sock.addMembership('IPV4_IFADDR');
@@ -184,8 +201,11 @@ export class LinkMonitor extends EventEmitter<LinkMonitorEvents> {
   close(): void {
     if (this.#closing.signal.aborted) return;
     this.#closing.abort();
+    process.off('exit', this.#closeOnExit);
     this.#sock.socket.close();
   }
+
+  readonly #closeOnExit = (): void => this.close();
 
   async *[Symbol.asyncIterator](): AsyncIterator<LinkMonitorEvent> {
     try {
