@@ -62,6 +62,7 @@ describe('network-namespace lab', () => {
       nodes: [
         { name: 'a', addresses: ['10.10.10.126/24'], ipv6: true },
         { name: 'b', addresses: ['10.10.10.127/24'], ipv6: true },
+        { name: 'c', addresses: ['10.10.10.128/24'] },
       ],
     });
   });
@@ -92,6 +93,26 @@ describe('network-namespace lab', () => {
     await lab.heal();
     assert.ok((await vrrpPacketsArriving(lab, 'a', 'b')) >= 3);
     await lab.heal(); // healing twice is harmless
+  });
+
+  test('partition({ groups }) cuts VRRP only between the groups', async () => {
+    await lab.partition({ groups: [['a', 'b'], ['c']] });
+    try {
+      assert.ok((await vrrpPacketsArriving(lab, 'a', 'b')) >= 3, 'same side still hears');
+      assert.equal(await vrrpPacketsArriving(lab, 'a', 'c'), 0, 'other side does not');
+    } finally {
+      await lab.heal();
+    }
+  });
+
+  test("partition({ traffic: 'all' }) cuts unicast too", async () => {
+    await lab.partition({ traffic: 'all' });
+    try {
+      assert.equal(await pings(lab, 'a', '10.10.10.127'), false);
+    } finally {
+      await lab.heal();
+    }
+    assert.equal(await pings(lab, 'a', '10.10.10.127'), true);
   });
 
   test('a capture on the bridge records the VRRP packets as a classic pcap', async () => {
