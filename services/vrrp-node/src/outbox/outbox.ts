@@ -546,9 +546,15 @@ export class Outbox {
     if (this.#cursorTimer || this.#closed) return;
     this.#cursorTimer = setTimeout(() => {
       this.#cursorTimer = undefined;
-      this.#cursorWriting = this.#writeCursor().finally(() => {
-        this.#cursorWriting = undefined;
-      });
+      // One write at a time: two replace() calls share the temp file, and the loser's rename fails
+      // (ENOENT, "cannot write cursor") — seen when a slow fsync outlasts the 50 ms throttle.
+      const previous = this.#cursorWriting ?? Promise.resolve();
+      const writing: Promise<void> = previous
+        .then(() => this.#writeCursor())
+        .finally(() => {
+          if (this.#cursorWriting === writing) this.#cursorWriting = undefined;
+        });
+      this.#cursorWriting = writing;
     }, this.#cursorIntervalMs);
   }
 
