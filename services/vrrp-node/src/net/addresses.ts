@@ -1,7 +1,8 @@
 // Virtual addresses on an interface over rtnetlink (RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR), the way
 // keepalived's vrrp_ipaddress.c does it: the VIP with its own prefix (/32 or /128 unless written), scope
 // global unless written, IPv6 with IFA_F_NODAD so it is usable at once (no duplicate-address detection
-// delay after a failover; VRRP already decided who owns it). Adding a present address and removing an
+// delay after a failover, no "dadfailed" for ever after a brief split brain; VRRP is its own DAD), and an
+// IPv6 /128 deprecated (preferred_lft 0) so it is never chosen as a source address. Adding a present address and removing an
 // absent one are outcomes, not errors: after a crash or a hand edit the kernel may already be there.
 //
 // The shape (add/remove/list/close with `{ address, prefixLength, broadcast?, scope?, label? }`)
@@ -24,7 +25,7 @@ export interface AddressSpec {
   prefixLength: number;
   /** IPv4 only: a dotted quad, or `+` for the prefix's all-ones broadcast (as `ip addr add … brd +`). */
   broadcast?: string;
-  /** `global` (default), `site`, `link`, `host`, `nowhere`, or a number 0–255. */
+  /** IPv4: `global` (default), `site`, `link`, `host`, `nowhere`, or 0–255. Ignored for IPv6, as keepalived does. */
   scope?: string | number;
   /**
    * IPv4 only (the kernel has no IPv6 labels). iproute2 and keepalived insist on the interface name or
@@ -120,6 +121,9 @@ function addressMessage(spec: AddressSpec, forAdd: boolean): rt.AddressMessage &
       if (spec.label !== undefined) attrs.label = spec.label;
     } else {
       flags.nodad = true;
+      // keepalived (vrrp_ipaddress.c): a /128 VIP gets preferred_lft 0, i.e. deprecated, so that it is
+      // not picked as a source address (RFC 6724 rule 3), e.g. by health checks.
+      if (spec.prefixLength === 128) attrs.cacheInfo = { ifaPrefered: 0, ifaValid: 0xffffffff };
     }
     if (spec.noPrefixRoute === true) flags.noprefixroute = true;
     // IFA_FLAGS (u32) supersedes ifa_flags (u8) and is needed for NOPREFIXROUTE (0x200).
@@ -130,7 +134,8 @@ function addressMessage(spec: AddressSpec, forAdd: boolean): rt.AddressMessage &
     data: {
       family: family === 'ipv4' ? AF_INET : AF_INET6,
       prefixlen: spec.prefixLength,
-      scope: forAdd ? scopeNumber(spec.scope) : 0,
+      // keepalived ignores scope (and label) on IPv6 VIPs.
+      scope: forAdd && family === 'ipv4' ? scopeNumber(spec.scope) : 0,
       ...(forAdd && family === 'ipv6' ? { flags: { nodad: true as const } } : {}),
     },
     attrs,

@@ -16,6 +16,7 @@ interface IpAddr {
   tentative?: boolean;
   nodad?: boolean;
   secondary?: boolean;
+  preferred_life_time?: number;
 }
 
 /** What `ip -j addr show dev eth0` says: an independent reading of the kernel's table. */
@@ -74,6 +75,7 @@ if (insideLab(import.meta.url)) {
       assert.ok(a);
       assert.equal(a.tentative, undefined, 'not tentative');
       assert.equal(a.nodad, true);
+      assert.equal(a.preferred_life_time, 0, 'a /128 VIP is deprecated (never a source address), as keepalived makes it');
       assert.equal(await table.remove({ address: 'fd00:10::129', prefixLength: 128 }, 'eth0'), 'removed');
       assert.equal(await table.remove({ address: 'fd00:10::129', prefixLength: 128 }, 'eth0'), 'absent');
       assert.equal(find('fd00:10::129'), undefined);
