@@ -101,7 +101,11 @@ describe('unicast peers (unicast_src_ip / unicast_peer)', () => {
     master = new VrrpNodeProcess(lab, 'node1', config('master'));
     const since = backup.logs.length;
     master.start();
-    const line = await master.waitState('VI_1', 'MASTER', 10_000);
+    const line = await master.waitState('VI_1', 'MASTER', 10_000).catch(async (e: unknown) => {
+      // Seen once in a full-suite run on a loaded machine: say what node1 had heard by then.
+      const st = await master.status().catch(() => undefined);
+      throw new Error(`${(e as Error).message}\nnode1 status: ${JSON.stringify(st?.instances[0])}`, { cause: e });
+    });
     assert.equal(line.reason, 'preempted');
     await backup.waitState('VI_1', 'BACKUP', 5_000, since);
     await waitVip(lab, 'node1', VIP, true);

@@ -31,7 +31,8 @@ export class VrrpNodeProcess {
   readonly logs: LogLine[] = [];
   readonly #lab: Lab;
   #child: ChildProcess | undefined;
-  #waiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  #waiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void; reject: (e: Error) => void }[] = [];
+  #exited: number | null | undefined;
   #exit: Promise<number | null> | undefined;
   readonly #options: VrrpNodeOptions;
 
@@ -53,7 +54,16 @@ export class VrrpNodeProcess {
     const argv = [process.execPath, '--conditions=source', '--import', 'tsx', RUN_TS, '-f', this.configPath, '--run-dir', this.runDir, '--log-format', 'json', ...(this.#options.args ?? [])];
     const child = this.#lab.spawn(this.node, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...(this.#options.env ? { env: this.#options.env } : {}) });
     this.#child = child;
+    this.#exited = undefined;
     this.#exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    // A node that dies (e.g. cannot load its native addon) fails every pending wait at once, with its
+    // last lines, instead of letting each run into its timeout.
+    void this.#exit.then((code) => {
+      this.#exited = code;
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const w of waiters) w.reject(new Error(`${this.node}: vrrp-node exited (code ${code}); last lines:\n${this.#tail()}`));
+    });
     let buf = '';
     const onData = (d: Buffer): void => {
       buf += d.toString();
@@ -84,14 +94,26 @@ export class VrrpNodeProcess {
   waitFor(pred: (l: LogLine) => boolean, timeoutMs = 15_000, what = 'log line', since = 0): Promise<LogLine> {
     const seen = this.logs.slice(since).find(pred);
     if (seen) return Promise.resolve(seen);
+    if (this.#child !== undefined && this.#exited !== undefined) return Promise.reject(new Error(`${this.node}: no ${what}: vrrp-node exited (code ${this.#exited}); last lines:\n${this.#tail()}`));
     return new Promise((resolve, reject) => {
-      const w = { pred, resolve: (l: LogLine) => (clearTimeout(timer), resolve(l)) };
+      const w = {
+        pred,
+        resolve: (l: LogLine) => (clearTimeout(timer), resolve(l)),
+        reject: (e: Error) => (clearTimeout(timer), reject(e)),
+      };
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((x) => x !== w);
-        reject(new Error(`${this.node}: no ${what} within ${timeoutMs} ms; last lines:\n${this.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n')}`));
+        reject(new Error(`${this.node}: no ${what} within ${timeoutMs} ms; last lines:\n${this.#tail()}`));
       }, timeoutMs);
       this.#waiters.push(w);
     });
+  }
+
+  #tail(): string {
+    return this.logs
+      .slice(-15)
+      .map((l) => JSON.stringify(l))
+      .join('\n');
   }
 
   /** Waits for "(INSTANCE) Entering STATE STATE" after log index `since`. */
