@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { AddressTable } from '../src/net/addresses.js';
 import { LinkMonitor } from '../src/net/links.js';
 import type { LinkMonitorEvent } from '../src/net/links.js';
-import { createLab } from '../../../test/lab/lab.js';
+import { createLab } from '@hotstandby/lab';
 
 const INSIDE = 'HS_NETLINK_BENCH_NETNS';
 const N = Number(process.argv[2] ?? 2000);

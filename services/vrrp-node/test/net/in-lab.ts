@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLab } from '../../../../test/lab/lab.js';
-import type { Lab } from '../../../../test/lab/lab.js';
+import { createLab } from '@hotstandby/lab';
+import type { Lab } from '@hotstandby/lab';
 
 const INSIDE = 'HS_NET_TEST_NETNS';
 

@@ -1,0 +1,2 @@
+export { renderView } from './view.js';
+export type { NodeView, ViewModel } from './view.js';
