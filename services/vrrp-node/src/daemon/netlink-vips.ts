@@ -1,44 +1,43 @@
-// VipOps over the kernel's address API. Interim implementation through iproute2's `ip` (rtnetlink
-// underneath); to be replaced by net/addresses.ts (direct rtnetlink, sub-millisecond).
-import { execFile } from 'node:child_process';
-import { networkInterfaces } from 'node:os';
+// VipOps over rtnetlink (net/addresses.ts): sub-millisecond adds and deletes, keepalived's address
+// flags (scope global, IPv6 nodad and deprecated). An address already there is fine (it may be ours
+// from before a crash); removing an absent one is not an error.
 import type { VirtualAddress } from '../config/model.js';
+import { AddressTable } from '../net/addresses.js';
 import type { VipOps } from './vip-ops.js';
 
-function ip(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('ip', args, (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr: String(stderr).trim() }));
-  });
-}
-
-function addrArgs(v: VirtualAddress, ifname: string): string[] {
-  const a = [`${v.address}/${v.prefixLength}`, 'dev', ifname];
-  if (v.broadcast) a.push('broadcast', v.broadcast);
-  if (v.scope) a.push('scope', v.scope);
-  if (v.label) a.push('label', v.label);
-  if (v.family === 'ipv6') a.push('nodad');
-  return a;
-}
-
 export class NetlinkVipOps implements VipOps {
+  readonly #table: AddressTable;
+
+  private constructor(table: AddressTable) {
+    this.#table = table;
+  }
+
   static open(): Promise<NetlinkVipOps> {
-    return Promise.resolve(new NetlinkVipOps());
+    return Promise.resolve(new NetlinkVipOps(AddressTable.open()));
   }
 
   async add(v: VirtualAddress, ifname: string): Promise<void> {
-    const r = await ip(['addr', 'add', ...addrArgs(v, ifname)]);
-    // keepalived: an address already present is fine (it may be ours from before a crash).
-    if (r.code !== 0 && !/File exists|already assigned/.test(r.stderr)) throw new Error(`ip addr add ${v.address} dev ${ifname}: ${r.stderr}`);
+    await this.#table.add(
+      {
+        address: v.address,
+        prefixLength: v.prefixLength,
+        ...(v.broadcast !== undefined ? { broadcast: v.broadcast } : {}),
+        ...(v.scope !== undefined ? { scope: v.scope } : {}),
+        ...(v.label !== undefined ? { label: v.label } : {}),
+      },
+      ifname,
+    );
   }
 
   async remove(v: VirtualAddress, ifname: string): Promise<void> {
-    const r = await ip(['addr', 'del', `${v.address}/${v.prefixLength}`, 'dev', ifname]);
-    if (r.code !== 0 && !/Cannot assign|not found/i.test(r.stderr)) throw new Error(`ip addr del ${v.address} dev ${ifname}: ${r.stderr}`);
+    await this.#table.remove({ address: v.address, prefixLength: v.prefixLength }, ifname);
   }
 
   list(ifname: string): Promise<string[]> {
-    return Promise.resolve((networkInterfaces()[ifname] ?? []).map((a) => a.address));
+    return this.#table.list(ifname);
   }
 
-  close(): void {}
+  close(): void {
+    this.#table.close();
+  }
 }
