@@ -267,7 +267,14 @@ async function main(): Promise<void> {
   }
   if (o.resources) {
     const rows: string[][] = [];
-    for (const rc of RESOURCE_CASES) rows.push(...(await measureResources(rc, labIndex++)));
+    for (const rc of RESOURCE_CASES) {
+      try {
+        rows.push(...(await measureResources(rc, labIndex++)));
+      } catch (e) {
+        // One broken measurement should not hide the others; say what broke, in the table.
+        rows.push([`${rc.instances}`, rc.label, 'failed', (e as Error).message.split('\n')[0]!, '']);
+      }
+    }
     console.log(`\n### CPU and memory over ${WINDOW_MS / 1000} s (mutual: each implementation masters half the instances)`);
     console.log(table(['instances', 'protocol', 'impl', 'CPU (one core)', 'RSS'], rows));
     console.log('(vrrp-node runs from source: node + the tsx loader, as in the e2e tests; a built dist would use less memory)');

@@ -64,8 +64,8 @@ interface Side {
   readonly impl: Impl;
   readonly node: string;
   readonly address: string;
-  /** Starts (or restarts) the implementation and resolves once it runs. */
-  start(): Promise<void>;
+  /** Starts (or restarts) the implementation; resolves once it runs, with the log position of its start. */
+  start(): Promise<number>;
   /** A log position; waits look only after it. */
   mark(): number;
   /** Waits for `instance` to enter `state` after `since`; resolves with why (for MASTER). */
@@ -91,10 +91,11 @@ class KeepalivedSide implements Side {
   ) {
     this.proc = new KeepalivedProcess(lab, node, config);
   }
-  async start(): Promise<void> {
+  async start(): Promise<number> {
     const since = this.proc.logs.length;
     this.proc.start();
     await this.proc.waitFor((l) => l.msg.startsWith('Startup complete'), 10_000, 'Startup complete', since);
+    return since;
   }
   mark(): number {
     return this.proc.logs.length;
@@ -143,11 +144,12 @@ class VrrpNodeSide implements Side {
     if (p === undefined) throw new Error(`vrrp-node on ${this.node} was never started`);
     return p;
   }
-  async start(): Promise<void> {
+  async start(): Promise<number> {
     const p = new VrrpNodeProcess(this.lab, this.node, this.config);
     this.procs.push(p);
     p.start();
     await p.waitFor((l) => l.msg === 'vrrp-node started', 20_000, 'vrrp-node started');
+    return 0; // a new process, a new log
   }
   mark(): number {
     return this.proc.logs.length;
@@ -241,10 +243,8 @@ function describePair(s: PairScenario): void {
     }
 
     test(`election: ${s.master} (priority 100) is MASTER with the VIP, ${other(s.master)} (99) is BACKUP`, async () => {
-      await master.start();
-      await master.waitState('VI_1', 'MASTER', 0);
-      await backup.start();
-      await backup.waitState('VI_1', 'BACKUP', 0);
+      await master.waitState('VI_1', 'MASTER', await master.start());
+      await backup.waitState('VI_1', 'BACKUP', await backup.start());
       await waitVip(lab, 'node1', VIP1, true);
       await sleep(2_500); // adverts flow; a backup that distrusted them would take over by now
       assert.equal(await backup.state('VI_1'), 'BACKUP', `${backup.impl} stays BACKUP`);
@@ -266,8 +266,7 @@ function describePair(s: PairScenario): void {
 
     test(`restart of ${s.master}: it preempts back, ${other(s.master)} returns to BACKUP and releases the VIP`, async () => {
       const since = backup.mark();
-      await master.start();
-      await master.waitState('VI_1', 'MASTER', 0);
+      await master.waitState('VI_1', 'MASTER', await master.start());
       await backup.waitState('VI_1', 'BACKUP', since);
       await waitVip(lab, 'node1', VIP1, true);
       await waitVip(lab, 'node2', VIP1, false);
@@ -361,9 +360,7 @@ describe('interop: mutual hot standby, VI_1 mastered by keepalived, VI_2 by vrrp
 
   test('restart of keepalived: VI_1 comes back to it, VI_2 stays on vrrp-node', async () => {
     const since = ours.mark();
-    const kaSince = ka.mark();
-    await ka.start();
-    await ka.waitState('VI_1', 'MASTER', kaSince);
+    await ka.waitState('VI_1', 'MASTER', await ka.start());
     await ours.waitState('VI_1', 'BACKUP', since);
     await waitVip(lab, 'node2', VIP1, false);
     await eventually(async () => (await where(VIP1)).join() === 'node1' && (await where(VIP2)).join() === 'node2', 'one VIP on each node again');
@@ -401,8 +398,7 @@ describe('interop checks are live: a wrong auth_pass is reported by both impleme
   });
 
   test('keepalived logs "invalid passwd" for our adverts, vrrp-node counts auth_failure for keepalived', async () => {
-    await ours.start();
-    await ours.waitState('VI_1', 'MASTER', 0);
+    await ours.waitState('VI_1', 'MASTER', await ours.start());
     await ka.start();
     await ka.proc.waitFor((l) => /invalid passwd/.test(l.msg), 10_000, 'a complaint about the password');
     await assert.rejects(ka.assertContent(), /complained/);
