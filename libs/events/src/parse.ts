@@ -1,4 +1,10 @@
 // Untrusted input from the bus becomes a value with a reason, never a throw (DESIGN.md rule 4).
+//
+// This runs once per bus message in the auditor's ingest, so its cost is the auditor's ceiling: the
+// schemas are AOT-compiled once (zod `compile`: a generated fast path for valid input, the ordinary
+// parser — and so the same issues — for invalid input), one decoder is shared, and the secret-key scan
+// builds a path string only for the key it reports.
+import { compile } from 'zod';
 import { parseEventId } from './event-id.js';
 import type { Alert, HsEvent } from './schemas.js';
 import { alertSchema, eventSchema } from './schemas.js';
@@ -9,21 +15,46 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: strin
 /** Keys that would carry a credential. Events never have them; a message that does is refused. */
 const SECRET_KEY = /^(auth_?pass|authpass|password|passwd|secret|token|creds?|credentials|nkey|seed|private_?key)$/i;
 
+/** Compiled once; the exported schemas stay as they are (the clone shares their children). */
+const compiledEventSchema = compile(eventSchema);
+const compiledAlertSchema = compile(alertSchema);
+
+/** UTF-8 without `fatal`: invalid bytes become U+FFFD and then fail JSON or the schema with a reason. */
+const utf8 = new TextDecoder();
+
 /** Path of the first key anywhere in `value` that looks like a secret, or undefined. */
 export function findSecretKey(value: unknown, path = '$'): string | undefined {
+  const trail: (string | number)[] = [];
+  if (!secretTrail(value, trail)) return undefined;
+  let out = path;
+  for (const step of trail) out += typeof step === 'number' ? `[${step}]` : `.${step}`;
+  return out;
+}
+
+/** Depth-first in key order; on a hit, `trail` holds the steps from `value` to the key (the key last). */
+function secretTrail(value: unknown, trail: (string | number)[]): boolean {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findSecretKey(value[i], `${path}[${i}]`);
-      if (hit) return hit;
+      const v: unknown = value[i];
+      if (v === null || typeof v !== 'object') continue;
+      trail.push(i);
+      if (secretTrail(v, trail)) return true;
+      trail.pop();
     }
   } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (SECRET_KEY.test(k)) return `${path}.${k}`;
-      const hit = findSecretKey(v, `${path}.${k}`);
-      if (hit) return hit;
+    for (const k of Object.keys(value)) {
+      if (SECRET_KEY.test(k)) {
+        trail.push(k);
+        return true;
+      }
+      const v: unknown = (value as Record<string, unknown>)[k];
+      if (v === null || typeof v !== 'object') continue;
+      trail.push(k);
+      if (secretTrail(v, trail)) return true;
+      trail.pop();
     }
   }
-  return undefined;
+  return false;
 }
 
 function describe(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
@@ -37,7 +68,7 @@ function describe(issues: readonly { path: readonly PropertyKey[]; message: stri
 export function parseEventJson(data: Uint8Array | string): ParseResult<HsEvent> {
   let value: unknown;
   try {
-    value = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+    value = JSON.parse(typeof data === 'string' ? data : utf8.decode(data));
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
@@ -51,7 +82,7 @@ export function parseEvent(value: unknown): ParseResult<HsEvent> {
   if (version !== SCHEMA_VERSION) return { ok: false, reason: `unsupported schema version ${JSON.stringify(version)}` };
   const secret = findSecretKey(value);
   if (secret) return { ok: false, reason: `secret-looking key ${secret}` };
-  const r = eventSchema.safeParse(value);
+  const r = compiledEventSchema.safeParse(value);
   if (!r.success) return { ok: false, reason: describe(r.error.issues) };
   const id = parseEventId(r.data.id);
   if (!id.ok) return { ok: false, reason: `id: ${id.reason}` };
@@ -72,7 +103,7 @@ export function parseAlert(value: unknown): ParseResult<Alert> {
   if (version !== SCHEMA_VERSION) return { ok: false, reason: `unsupported schema version ${JSON.stringify(version)}` };
   const secret = findSecretKey(value);
   if (secret) return { ok: false, reason: `secret-looking key ${secret}` };
-  const r = alertSchema.safeParse(value);
+  const r = compiledAlertSchema.safeParse(value);
   return r.success ? { ok: true, value: r.data } : { ok: false, reason: describe(r.error.issues) };
 }
 

@@ -3,14 +3,15 @@
 // invalid ones in dead_letters, and apply only the newly inserted events to the projections. The caller
 // acks the messages after this returns (i.e. after COMMIT). A redelivered batch inserts nothing new and
 // so changes nothing.
-import { parseEventJson, parseEventSubject } from '@hotstandby/events';
 import type { HsEvent } from '@hotstandby/events';
 import type { Db } from '../db/database.js';
-import { deadLetters, events } from '../schema/index.js';
+import { deadLetters } from '../schema/index.js';
 import type { NewEventRow } from '../schema/index.js';
 import type { AlertDecision } from '../detect/reconcile.js';
-import type { Projector } from '../project/projector.js';
+import type { Change, Projector } from '../project/projector.js';
 import { writeChanges, writeLiveness } from '../project/store.js';
+import { insertEvents } from './insert-events.js';
+import { validateMessage } from './validate.js';
 import { toIso } from '../time/micros.js';
 
 export interface IncomingMessage {
@@ -27,17 +28,6 @@ export interface BatchResult {
   duplicates: number;
   parked: number;
   decisions: AlertDecision[];
-}
-
-/** Validation: the schema, and the subject must name the same node and kind (per-node permissions). */
-export function validateMessage(m: IncomingMessage): { ok: true; event: HsEvent } | { ok: false; reason: string } {
-  const parsed = parseEventJson(m.data);
-  if (!parsed.ok) return parsed;
-  const subject = parseEventSubject(m.subject);
-  if (!subject.ok) return { ok: false, reason: `subject: ${subject.reason}` };
-  if (subject.value.nodeId !== parsed.value.nodeId) return { ok: false, reason: `subject node ${subject.value.nodeId} is not the event's ${parsed.value.nodeId}` };
-  if (subject.value.kind !== parsed.value.kind) return { ok: false, reason: `subject kind ${subject.value.kind} is not the event's ${parsed.value.kind}` };
-  return { ok: true, event: parsed.value };
 }
 
 export function eventRow(e: HsEvent, streamSeq: number | null, receivedAt: number): NewEventRow {
@@ -84,26 +74,15 @@ export async function ingestBatch(db: Db, projector: Projector, batch: readonly 
   }
   try {
     return await db.transaction(async (tx) => {
-      const decisions: AlertDecision[] = [];
-      let inserted = 0;
-      // Postgres caps a statement at 65535 parameters; 12 columns a row.
-      for (let i = 0; i < rows.length; i += 4000) {
-        const fresh = await tx
-          .insert(events)
-          .values(rows.slice(i, i + 4000))
-          .onConflictDoNothing({ target: events.id })
-          .returning({ id: events.id });
-        inserted += fresh.length;
-        const ids = new Set(fresh.map((r) => r.id));
-        // Apply in message (stream) order, which is also `pos` order: rebuild replays exactly this.
-        for (const row of rows.slice(i, i + 4000)) {
-          if (!ids.has(row.id)) continue;
-          decisions.push(...(await writeChanges(tx, projector.apply(byId.get(row.id)!))));
-        }
-      }
+      const fresh = rows.length > 0 ? await insertEvents(tx, rows) : new Set<string>();
+      // Apply in message (stream) order, which is also `pos` order: rebuild replays exactly this. The
+      // projection changes of the whole batch are written together, after the fold.
+      const changes: Change[] = [];
+      for (const row of rows) if (fresh.has(row.id)) for (const c of projector.apply(byId.get(row.id)!)) changes.push(c);
+      const decisions = await writeChanges(tx, changes);
       if (parked.length > 0) await tx.insert(deadLetters).values(parked).onConflictDoNothing();
       await writeLiveness(tx, projector);
-      return { inserted, duplicates: rows.length - inserted, parked: parked.length, decisions };
+      return { inserted: fresh.size, duplicates: rows.length - fresh.size, parked: parked.length, decisions };
     });
   } catch (err) {
     throw new IngestError(`ingest batch of ${batch.length} messages failed`, { cause: err });

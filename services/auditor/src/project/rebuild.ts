@@ -9,6 +9,7 @@ import type { DetectConfig } from '../detect/config.js';
 import { emptyFleet } from '../detect/fleet.js';
 import type { Micros } from '../time/micros.js';
 import { Projector } from './projector.js';
+import type { Change } from './projector.js';
 import { writeChanges, writeLiveness } from './store.js';
 
 export interface RebuildProgress {
@@ -45,7 +46,10 @@ export async function rebuildProjections(db: Db, opts: RebuildOptions): Promise<
         .orderBy(asc(events.pos))
         .limit(pageSize);
       if (page.length === 0) break;
-      for (const row of page) await writeChanges(tx, projector.apply(row.payload));
+      // A page's changes are written together (set-based), in the order the projector made them.
+      const changes: Change[] = [];
+      for (const row of page) for (const c of projector.apply(row.payload)) changes.push(c);
+      await writeChanges(tx, changes);
       await writeLiveness(tx, projector);
       after = page[page.length - 1]!.pos;
       done += page.length;

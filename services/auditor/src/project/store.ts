@@ -9,56 +9,148 @@ import { emptyFleet, flapKey, routerKey } from '../detect/fleet.js';
 import type { AlertDecision } from '../detect/reconcile.js';
 import { parseTimestamp, toIso } from '../time/micros.js';
 import type { Change, Projector } from './projector.js';
+import { recordset } from './recordset.js';
 
 /** A transaction or the database: both have the query builders. */
 export type Executor = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
 
+/**
+ * Writes a run of changes (a whole batch's, in the order the projector made them) with a few set-based
+ * statements instead of one per change, with the same end state as applying them one by one:
+ * - mastership, per (domain, vrid, node): the changes alternate open/close (the projector opens only
+ *   what is not open and closes only what is), so a leading close ends the row that was open before the
+ *   run, and every open is a new row — closed already if a later change in the run closed it. The closes
+ *   of earlier rows go first (an UPDATE), then the new rows (one INSERT, in open order): the partial
+ *   unique index allows one open row per node and router.
+ * - alerts: raises are INSERT … ON CONFLICT DO NOTHING (the first raise of an id wins, as before), then
+ *   resolves are one UPDATE (the last resolve of an id wins, as before). A resolve always follows the
+ *   raise of its id, in this run or an earlier one, so raising first loses nothing.
+ */
 export async function writeChanges(tx: Executor, changes: readonly Change[]): Promise<AlertDecision[]> {
   const decisions: AlertDecision[] = [];
+  const newRows: NewInterval[] = [];
+  const openNew = new Map<string, NewInterval>();
+  const closeOld = new Map<string, CloseRow>();
+  const raises = new Map<string, RaiseRow>();
+  const resolves = new Map<string, ResolveRow>();
   for (const c of changes) {
     if (c.type === 'open') {
       const i = c.interval;
-      await tx.insert(mastership).values({
+      const row: NewInterval = {
         domain: i.domain,
         vrid: i.vrid,
-        nodeId: i.nodeId,
+        node_id: i.nodeId,
         instance: i.instance,
-        fromAt: toIso(i.fromAt),
-        startReason: i.startReason,
-        startEventId: i.startEventId,
-        intervalCs: i.intervalCs,
-      });
+        from_at: toIso(i.fromAt),
+        to_at: null,
+        start_reason: i.startReason,
+        end_reason: null,
+        start_event_id: i.startEventId,
+        end_event_id: null,
+        interval_cs: i.intervalCs,
+      };
+      newRows.push(row);
+      openNew.set(intervalKey(i.domain, i.vrid, i.nodeId), row);
     } else if (c.type === 'close') {
-      await tx
-        .update(mastership)
-        .set({ toAt: toIso(c.toAt), endReason: c.endReason, endEventId: c.endEventId })
-        .where(and(eq(mastership.domain, c.domain), eq(mastership.vrid, c.vrid), eq(mastership.nodeId, c.nodeId), isNull(mastership.toAt)));
+      const key = intervalKey(c.domain, c.vrid, c.nodeId);
+      const row = openNew.get(key);
+      if (row) {
+        row.to_at = toIso(c.toAt);
+        row.end_reason = c.endReason;
+        row.end_event_id = c.endEventId;
+        openNew.delete(key);
+      } else if (!closeOld.has(key)) {
+        closeOld.set(key, { domain: c.domain, vrid: c.vrid, node_id: c.nodeId, to_at: toIso(c.toAt), end_reason: c.endReason, end_event_id: c.endEventId });
+      }
     } else {
       const { alert, at } = c.decision;
       if (c.decision.action === 'raise') {
-        await tx
-          .insert(alerts)
-          .values({
+        if (!raises.has(alert.id)) {
+          raises.set(alert.id, {
             id: alert.id,
             key: alert.key,
             kind: alert.kind,
             domain: alert.domain,
             vrid: alert.vrid,
-            state: 'raised',
             nodes: alert.nodes,
             evidence: alert.evidence,
             summary: alert.summary,
-            firstSeen: toIso(alert.firstSeen),
-            raisedAt: toIso(at),
-          })
-          .onConflictDoNothing({ target: alerts.id });
+            first_seen: toIso(alert.firstSeen),
+            raised_at: toIso(at),
+          });
+        }
       } else {
-        await tx.update(alerts).set({ state: 'resolved', resolvedAt: toIso(at) }).where(eq(alerts.id, alert.id));
+        resolves.set(alert.id, { id: alert.id, resolved_at: toIso(at) });
       }
       decisions.push(c.decision);
     }
   }
+  if (closeOld.size > 0) {
+    await tx.execute(sql`
+      update mastership m set to_at = c.to_at, end_reason = c.end_reason, end_event_id = c.end_event_id
+      from ${recordset([...closeOld.values()], 'c', 'domain text, vrid smallint, node_id text, to_at timestamptz, end_reason text, end_event_id text')}
+      where m.domain = c.domain and m.vrid = c.vrid and m.node_id = c.node_id and m.to_at is null`);
+  }
+  if (newRows.length > 0) {
+    await tx.execute(sql`
+      insert into mastership (domain, vrid, node_id, instance, from_at, to_at, start_reason, end_reason, start_event_id, end_event_id, interval_cs)
+      select domain, vrid, node_id, instance, from_at, to_at, start_reason, end_reason, start_event_id, end_event_id, interval_cs
+      from ${recordset(newRows.map((r, n) => ({ ...r, n })), 'r', 'n int, domain text, vrid smallint, node_id text, instance text, from_at timestamptz, to_at timestamptz, start_reason text, end_reason text, start_event_id text, end_event_id text, interval_cs integer')}
+      order by n`);
+  }
+  if (raises.size > 0) {
+    await tx.execute(sql`
+      insert into alerts (id, key, kind, domain, vrid, state, nodes, evidence, summary, first_seen, raised_at)
+      select id, key, kind, domain, vrid, 'raised', nodes, evidence, summary, first_seen, raised_at
+      from ${recordset([...raises.values()], 'a', 'id text, key text, kind text, domain text, vrid smallint, nodes jsonb, evidence jsonb, summary text, first_seen timestamptz, raised_at timestamptz')}
+      on conflict (id) do nothing`);
+  }
+  if (resolves.size > 0) {
+    await tx.execute(sql`
+      update alerts a set state = 'resolved', resolved_at = r.resolved_at
+      from ${recordset([...resolves.values()], 'r', 'id text, resolved_at timestamptz')}
+      where a.id = r.id`);
+  }
   return decisions;
+}
+
+/** A mastership row as jsonb_to_recordset reads it (column names as keys). */
+interface NewInterval {
+  domain: string;
+  vrid: number;
+  node_id: string;
+  instance: string;
+  from_at: string;
+  to_at: string | null;
+  start_reason: string;
+  end_reason: string | null;
+  start_event_id: string;
+  end_event_id: string | null;
+  interval_cs: number;
+}
+
+type CloseRow = Pick<NewInterval, 'domain' | 'vrid' | 'node_id' | 'to_at' | 'end_reason' | 'end_event_id'>;
+
+interface RaiseRow {
+  id: string;
+  key: string;
+  kind: string;
+  domain: string;
+  vrid: number | null;
+  nodes: string[];
+  evidence: string[];
+  summary: string;
+  first_seen: string;
+  raised_at: string;
+}
+
+interface ResolveRow {
+  id: string;
+  resolved_at: string;
+}
+
+function intervalKey(domain: string, vrid: number, nodeId: string): string {
+  return JSON.stringify([domain, vrid, nodeId]);
 }
 
 /** Upserts the liveness rows of the nodes the projector touched since the last call. */
