@@ -28,7 +28,7 @@ if (files.length === 0) {
 }
 const r = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=1', ...passThrough, ...files],
+  ['--conditions=source', '--import', 'tsx', '--test', ...(passThrough.some((a) => a.startsWith('--test-concurrency')) ? [] : ['--test-concurrency=1']), ...passThrough, ...files],
   { stdio: 'inherit' },
 );
 process.exit(r.status ?? 1);

@@ -4,10 +4,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Lab } from '../lab/lab.js';
+import { vrrpNodeArgv } from './vrrp-node-command.js';
 
-const RUN_TS = fileURLToPath(new URL('../../services/vrrp-node/src/cli/run.ts', import.meta.url));
 
 export interface LogLine {
   time: string;
@@ -51,7 +50,7 @@ export class VrrpNodeProcess {
   }
 
   start(): this {
-    const argv = [process.execPath, '--conditions=source', '--import', 'tsx', RUN_TS, '-f', this.configPath, '--run-dir', this.runDir, '--log-format', 'json', ...(this.#options.args ?? [])];
+    const argv = [...vrrpNodeArgv(), '-f', this.configPath, '--run-dir', this.runDir, '--log-format', 'json', ...(this.#options.args ?? [])];
     const child = this.#lab.spawn(this.node, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...(this.#options.env ? { env: this.#options.env } : {}) });
     this.#child = child;
     this.#exited = undefined;
@@ -135,13 +134,13 @@ export class VrrpNodeProcess {
 
   /** `vrrp-node status` (the human view) run in the node's namespace, as a user would. */
   async statusText(): Promise<string> {
-    const r = await this.#lab.exec(this.node, [process.execPath, '--conditions=source', '--import', 'tsx', RUN_TS, 'status', '--run-dir', this.runDir]);
+    const r = await this.#lab.exec(this.node, [...vrrpNodeArgv(), 'status', '--run-dir', this.runDir]);
     return r.stdout;
   }
 
   /** `vrrp-node status --json` run in the node's namespace, as a user would. */
   async status(): Promise<StatusJson> {
-    const r = await this.#lab.exec(this.node, [process.execPath, '--conditions=source', '--import', 'tsx', RUN_TS, 'status', '--json', '--run-dir', this.runDir]);
+    const r = await this.#lab.exec(this.node, [...vrrpNodeArgv(), 'status', '--json', '--run-dir', this.runDir]);
     return JSON.parse(r.stdout) as StatusJson;
   }
 }
