@@ -6,6 +6,8 @@
 // about our packets, and our node's counters no anomaly for keepalived's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createLab } from '../lab/lab.js';
 import type { Capture, Lab } from '../lab/lab.js';
 import { VrrpNodeProcess, tutorialConfig } from '../support/vrrp-node-process.js';
@@ -187,7 +189,10 @@ class VrrpNodeSide implements Side {
     }
   }
   async dispose(): Promise<void> {
-    for (const p of this.procs) await p.stop();
+    for (const p of this.procs) {
+      await p.stop();
+      rmSync(dirname(p.configPath), { recursive: true, force: true });
+    }
   }
 }
 
@@ -228,8 +233,7 @@ function describePair(s: PairScenario): void {
       backup = makeSide(lab, other(s.master), 'node2', NODE2, s.config('backup'));
     });
     after(async () => {
-      await backup?.dispose();
-      await master?.dispose();
+      await Promise.allSettled([backup?.dispose(), master?.dispose()]);
       await lab?.destroy();
     });
 
@@ -319,8 +323,7 @@ describe('interop: mutual hot standby, VI_1 mastered by keepalived, VI_2 by vrrp
     ours = new VrrpNodeSide(lab, 'node2', NODE2, tutorialConfig('backup', { mutual: true }));
   });
   after(async () => {
-    await ours?.dispose();
-    await ka?.dispose();
+    await Promise.allSettled([ours?.dispose(), ka?.dispose()]);
     await lab?.destroy();
   });
 
@@ -392,8 +395,7 @@ describe('interop checks are live: a wrong auth_pass is reported by both impleme
     ours = new VrrpNodeSide(lab, 'node2', NODE2, tutorialConfig('master').replace('auth_pass 1234', 'auth_pass 9999'));
   });
   after(async () => {
-    await ours?.dispose();
-    await ka?.dispose();
+    await Promise.allSettled([ours?.dispose(), ka?.dispose()]);
     await lab?.destroy();
   });
 
