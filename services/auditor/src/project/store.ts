@@ -12,7 +12,7 @@ import type { Change, Projector } from './projector.js';
 import { recordset } from './recordset.js';
 
 /** A transaction or the database: both have the query builders. */
-export type Executor = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
+export type Executor = Pick<Db, 'select' | 'selectDistinct' | 'insert' | 'update' | 'delete' | 'execute'>;
 
 /**
  * Writes a run of changes (a whole batch's, in the order the projector made them) with a few set-based
