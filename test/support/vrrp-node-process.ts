@@ -120,6 +120,12 @@ export class VrrpNodeProcess {
     return this.waitFor((l) => l.msg === `(${instance}) Entering ${state} STATE`, timeoutMs, `${instance} ${state}`, since);
   }
 
+  /** Rewrites the node's keepalived.conf and sends SIGHUP (reload). */
+  reload(config?: string): void {
+    if (config !== undefined) writeFileSync(this.configPath, config);
+    if (this.#child?.pid !== undefined) process.kill(this.#child.pid, 'SIGHUP');
+  }
+
   /** kill -9: a crash (VIPs stay, as with keepalived). */
   async crash(): Promise<void> {
     if (this.#child?.pid !== undefined) process.kill(this.#child.pid, 'SIGKILL');

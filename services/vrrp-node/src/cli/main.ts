@@ -149,7 +149,24 @@ async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => log.warn('SIGHUP: reload is not implemented yet; restart to apply a new configuration'));
+    // SIGHUP: reload as keepalived does. A configuration with errors is refused (the running one stays).
+    let reloading = Promise.resolve();
+    process.on('SIGHUP', () => {
+      reloading = reloading.then(async () => {
+        const next = loadConfig(file, reader);
+        for (const d of next.diagnostics) log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
+        if (!next.config) {
+          log.error('SIGHUP: the new configuration has errors; still running the previous one');
+          return;
+        }
+        try {
+          const r = await d.reload(next.config);
+          log.info('SIGHUP: configuration reloaded', { kept: r.kept.join(',') || undefined, restarted: r.restarted.join(',') || undefined, added: r.added.join(',') || undefined, removed: r.removed.join(',') || undefined });
+        } catch (err) {
+          log.error('SIGHUP: reload failed', { error: err instanceof Error ? err.message : String(err) });
+        }
+      });
+    });
   });
 }
 

@@ -60,6 +60,8 @@ export class Daemon {
   readonly nodeId: string;
   readonly startedAt = new Date();
   readonly #o: DaemonOptions;
+  /** The configuration running now (replaced by reload()). */
+  #config: KeepalivedConfig;
   readonly #log: Logger;
   readonly #sockets = new Map<string, SocketEntry>();
   readonly #instances = new Map<string, InstanceExtras>();
@@ -75,6 +77,7 @@ export class Daemon {
 
   constructor(options: DaemonOptions) {
     this.#o = options;
+    this.#config = options.config;
     this.#log = options.log;
     const first = options.config.instances[0];
     const host = first ? (first.unicastSrcIp ?? first.mcastSrcIp ?? primaryAddress(first) ?? hostname()) : hostname();
@@ -122,8 +125,8 @@ export class Daemon {
       this.#publisher.start();
     }
 
-    for (const model of o.config.instances) this.#createInstance(model);
-    for (const s of o.config.scripts) this.#createScript(s.name);
+    for (const model of this.#config.instances) this.#createInstance(model);
+    for (const s of this.#config.scripts) this.#createScript(s.name);
 
     this.#control = new ControlServer(paths.socket, (req) => {
       if (req.cmd === 'status') return buildStatus(this);
@@ -200,6 +203,72 @@ export class Daemon {
     rmSync(runPaths(this.#o.runDir).pidFile, { force: true });
   }
 
+  /**
+   * SIGHUP: run `next` instead of the current configuration. Instances whose configuration did not
+   * change keep running untouched (a MASTER stays MASTER, no advert gap); changed or removed ones stop
+   * as on SIGTERM (priority 0, VIPs removed); new or changed ones start. keepalived's reload also keeps
+   * unchanged instances' state. Track scripts are restarted only when their definition changed.
+   */
+  async reload(next: KeepalivedConfig): Promise<{ kept: string[]; restarted: string[]; removed: string[]; added: string[] }> {
+    const prev = this.#config;
+    const key = (m: VrrpInstance): string => JSON.stringify({ ...m, location: undefined });
+    const scriptKey = (name: string, c: KeepalivedConfig): string => JSON.stringify({ ...c.scripts.find((x) => x.name === name), location: undefined });
+    const globalSame = JSON.stringify(prev.global) === JSON.stringify(next.global);
+    const kept: string[] = [];
+    const restarted: string[] = [];
+    const removed: string[] = [];
+    const added: string[] = [];
+    const changedScripts = new Set(prev.scripts.map((x) => x.name).filter((n) => scriptKey(n, prev) !== scriptKey(n, next)));
+    for (const m of prev.instances) {
+      const now = next.instances.find((x) => x.name === m.name);
+      const scriptsSame = m.trackScripts.every((t) => !changedScripts.has(t.name));
+      if (now && globalSame && scriptsSame && key(now) === key(m)) kept.push(m.name);
+      else {
+        await this.#removeInstance(m.name);
+        (now ? restarted : removed).push(m.name);
+      }
+    }
+    for (const [name, script] of this.#scripts) {
+      if (changedScripts.has(name) || !next.scripts.some((x) => x.name === name)) {
+        script.stop();
+        this.#scripts.delete(name);
+      }
+    }
+    this.#config = next;
+    for (const m of next.instances) {
+      if (kept.includes(m.name)) continue;
+      if (!restarted.includes(m.name)) added.push(m.name);
+      this.#createInstance(m);
+    }
+    for (const s of next.scripts) {
+      if (this.#scripts.has(s.name)) continue;
+      this.#createScript(s.name);
+      this.#scripts.get(s.name)?.start();
+    }
+    for (const name of [...restarted, ...added]) {
+      const x = this.#instances.get(name)!;
+      this.#recomputeTracking(x, false);
+      x.runner.input({ type: 'startup', faulted: x.faulted });
+    }
+    return { kept, restarted, removed, added };
+  }
+
+  async #removeInstance(name: string): Promise<void> {
+    const x = this.#instances.get(name);
+    if (!x) return;
+    x.runner.input({ type: 'shutdown' });
+    await x.runner.settled();
+    x.timer.close();
+    this.#instances.delete(name);
+    const m = x.runner.model;
+    const entry = this.#sockets.get(`${m.interface}/${m.family}`);
+    entry?.byVrid.delete(m.vrid);
+    if (entry && entry.byVrid.size === 0) {
+      entry.socket.close();
+      this.#sockets.delete(`${m.interface}/${m.family}`);
+    }
+  }
+
   #createInstance(model: VrrpInstance): void {
     const o = this.#o;
     const info = interfaceInfo(model.interface);
@@ -207,7 +276,7 @@ export class Daemon {
     const mapped = toInstanceConfig(model, local);
     if (!mapped.ok) throw new Error(mapped.reason);
     const config = mapped.config;
-    const g = o.config.global;
+    const g = this.#config.global;
     const validation = toValidationConfig(model, model.family === 'ipv4' ? info.ipv4 : info.ipv6);
     const domain = o.domain !== undefined ? mustDomain(domainFromClusterName(o.domain)) : instanceDomain(model);
     const key = `${model.interface}/${model.family}`;
@@ -269,8 +338,8 @@ export class Daemon {
   }
 
   #createScript(name: string): void {
-    const s = this.#o.config.scripts.find((x) => x.name === name)!;
-    const used = this.#o.config.instances.some((i) => i.trackScripts.some((t) => t.name === name));
+    const s = this.#config.scripts.find((x) => x.name === name)!;
+    const used = this.#config.instances.some((i) => i.trackScripts.some((t) => t.name === name));
     if (!used) return; // keepalived runs only scripts that some instance tracks
     this.#scripts.set(
       name,
@@ -306,7 +375,7 @@ export class Daemon {
     for (const t of m.trackInterfaces) views.push({ weight: t.weight, reverse: t.weightReverse, up: this.#links.isUp(t.name) });
     for (const t of m.trackScripts) {
       const script = this.#scripts.get(t.name);
-      const def = this.#o.config.scripts.find((s) => s.name === t.name);
+      const def = this.#config.scripts.find((s) => s.name === t.name);
       if (!script || !def) continue;
       const h = script.health;
       views.push({ weight: t.weight ?? def.weight, reverse: t.weightReverse || def.weightReverse, up: h === 'init' ? undefined : h === 'ok' });
