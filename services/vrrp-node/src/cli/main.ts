@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { checkConfig, loadConfig, formatDiagnostic } from '../config/load.js';
 import { nodeConfigReader } from '../config/include.js';
 import { defaultRunDir, runPaths } from '../control/run-dir.js';
@@ -31,6 +31,8 @@ run options:
   --node-id ID              node identity on the bus (default <router_id>@<primary address>)
   --domain NAME             the LAN name that makes VRIDs unique (default: the interface's network prefix)
   --outbox-max-bytes N      cap on unpublished events kept on disk (default 32 MiB)
+  --nats-replicas N         replicas of the events stream when this node creates it (NATS cluster; default 1)
+  -i, --config-id ID        keepalived's config id for @ID lines (default: the host name)
   -n, -l, -D                accepted for keepalived compatibility (always foreground, logs to stderr)
 `;
 
@@ -73,11 +75,14 @@ async function run(argv: string[]): Promise<number> {
     'node-id': { type: 'string' },
     domain: { type: 'string' },
     'outbox-max-bytes': { type: 'string' },
+    'nats-replicas': { type: 'string' },
+    'config-id': { type: 'string', short: 'i' },
   });
   if (!a) return 2;
   const v = a.values as Record<string, string | boolean | undefined>;
   const file = (v['use-file'] as string | undefined) ?? DEFAULT_CONFIG;
-  const reader = { ...nodeConfigReader(), hostname: hostname() };
+  // keepalived -i: the id that selects `@ID` lines; keepalived's default is the host name.
+  const reader = { ...nodeConfigReader(), hostname: hostname(), configId: (v['config-id'] as string | undefined) ?? hostname().split('.')[0]! };
   if (v['config-test'] === true) {
     const r = checkConfig(file, reader);
     for (const line of r.lines) process.stderr.write(line + '\n');
@@ -114,6 +119,7 @@ async function run(argv: string[]): Promise<number> {
   // Loaded lazily: config tests, status and inspect need no native addon.
   const { Daemon } = await import('../daemon/daemon.js');
   const { NetlinkVipOps } = await import('../daemon/netlink-vips.js');
+  const { buildStatus } = await import('../daemon/status.js');
   const vips = await NetlinkVipOps.open();
   let daemon;
   try {
@@ -127,6 +133,7 @@ async function run(argv: string[]): Promise<number> {
       ...(v['node-id'] !== undefined ? { nodeId: v['node-id'] as string } : {}),
       ...(v.domain !== undefined ? { domain: v.domain as string } : {}),
       ...(v['outbox-max-bytes'] !== undefined ? { outboxMaxBytes: Number(v['outbox-max-bytes']) } : {}),
+      ...(v['nats-replicas'] !== undefined ? { streamReplicas: Number(v['nats-replicas']) } : {}),
     });
     await daemon.start();
   } catch (err) {
@@ -149,6 +156,20 @@ async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // keepalived's SIGUSR1 (dump data) and SIGUSR2 (dump statistics) write files; here they write the
+    // status (as `vrrp-node status --json`) into the run dir. The listeners also keep Node from
+    // opening its debugger on SIGUSR1 (its default) or dying on SIGUSR2.
+    const dump = (sig: string, name: string): void => {
+      const path = `${runDir}/${name}`;
+      try {
+        writeFileSync(path, JSON.stringify(buildStatus(d), null, 2) + '\n');
+        log.info(`${sig}: status written`, { path });
+      } catch (err) {
+        log.warn(`${sig}: cannot write ${path}`, { error: err instanceof Error ? err.message : String(err) });
+      }
+    };
+    process.on('SIGUSR1', () => dump('SIGUSR1', 'vrrp-node.data'));
+    process.on('SIGUSR2', () => dump('SIGUSR2', 'vrrp-node.stats'));
     // SIGHUP: reload as keepalived does. A configuration with errors is refused (the running one stays).
     let reloading = Promise.resolve();
     process.on('SIGHUP', () => {

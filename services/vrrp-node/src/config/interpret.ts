@@ -684,6 +684,12 @@ function instanceKeyword(out: Out, d: InstanceDraft, s: Statement, kw: string): 
               err(out, v, 'auth_type', `auth_type must be PASS or AH (got '${v.text}')`);
               continue;
             }
+            if (v.text === 'AH') {
+              // keepalived implements IPsec AH (RFC 2402) for VRRPv2; hotstandby does not. Running without
+              // it would send unauthenticated adverts that AH peers drop: refuse instead of half-working.
+              err(out, v, 'auth_type', 'auth_type AH is not supported by hotstandby (use PASS, or none)');
+              continue;
+            }
             d.authType = v.text;
             d.authAt = a.keyword;
           } else if (a.keyword.text === 'auth_pass') {

@@ -39,6 +39,8 @@ export interface DaemonOptions {
   /** Explicit domain (cluster name) for every instance; default: the interface's network prefix. */
   readonly domain?: string;
   readonly outboxMaxBytes?: number;
+  /** Replicas of the events stream when this node provisions it. */
+  readonly streamReplicas?: number;
   readonly heartbeatMs?: number;
   readonly notifyTimeoutMs?: number;
 }
@@ -119,7 +121,7 @@ export class Daemon {
       this.#publisher = new Publisher({
         outbox: this.#outbox,
         connection: o.bus,
-        provision: {},
+        provision: o.streamReplicas !== undefined ? { replicas: o.streamReplicas } : {},
         log: (e) => this.#log[e.level](`bus: ${e.message}`, e.error ? { error: e.error.message } : {}),
       });
       this.#publisher.start();
@@ -294,7 +296,11 @@ export class Daemon {
       this.#sockets.set(key, entry);
     }
     const socket = entry.socket;
-    const group = model.family === 'ipv4' ? g.mcastGroup4 : g.mcastGroup6;
+    // The socket joins the RFC groups (224.0.0.18 / ff02::12); a vrrp_mcast_group4/6 elsewhere is not
+    // supported yet — say so and use the standard group rather than send where nobody listens.
+    const configured = model.family === 'ipv4' ? g.mcastGroup4 : g.mcastGroup6;
+    const group = socket.groupAddress;
+    if (configured !== group) this.#log.warn(`(${model.name}) vrrp_mcast_group${model.family === 'ipv4' ? 4 : 6} ${configured} is not supported; using ${group}`);
     const notify = new NotifyQueue({
       timeoutMs: o.notifyTimeoutMs ?? 10_000,
       onDone: (job, r) => {
