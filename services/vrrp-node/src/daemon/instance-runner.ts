@@ -34,11 +34,19 @@ export interface InstancePorts {
   removeVips(vips: readonly VirtualAddress[]): Promise<void>;
   sendGarp(vips: readonly VirtualAddress[], count: number, intervalUs: number): Promise<void>;
   notify(kind: NotifyKind, priority: number): void;
-  transition(event: TransitionEvent, failoverLatencyUs: number | undefined): void;
+  transition(event: TransitionEvent, failoverLatencyUs: number | undefined, ctx?: TransitionContext): void;
   anomaly(cls: AnomalyClass, source: IpAddress, sample: Uint8Array, detail: string): void;
   armTimer(atUs: number): void;
   disarmTimer(): void;
   log: Logger;
+}
+
+/** When and from what a transition happened (telemetry: the failover span's attributes). */
+export interface TransitionContext {
+  /** Monotonic µs of the input that caused it (a timer's deadline, a packet's receipt). */
+  readonly atUs: number;
+  /** The state before the step. */
+  readonly before: State;
 }
 
 export interface ReceivedPacket {
@@ -77,6 +85,8 @@ export class InstanceRunner {
   #lastAdvertAtUs: number | undefined;
   #lastTransition: LastTransition | undefined;
   #lastFailoverLatencyUs: number | undefined;
+  /** The state before the step being executed (telemetry). */
+  #before: State;
 
   constructor(model: VrrpInstance, config: InstanceConfig, validation: ValidationConfig, group: IpAddress, ports: InstancePorts) {
     this.model = model;
@@ -84,6 +94,7 @@ export class InstanceRunner {
     this.validation = validation;
     this.#ports = ports;
     this.#state = initialState(config);
+    this.#before = this.#state;
     this.#destinations = model.unicastPeers.length > 0 ? model.unicastPeers : [group];
     this.#source = config.primaryAddress;
     this.#vipsByAddress = new Map(model.virtualIpAddresses.map((v) => [v.address, v]));
@@ -107,6 +118,7 @@ export class InstanceRunner {
   }
 
   input(input: Input, now = this.#ports.now()): void {
+    this.#before = this.#state;
     const { state, effects } = step(this.config, this.#state, input, now);
     this.#state = state;
     for (const effect of effects) this.#execute(effect, now);
@@ -198,7 +210,7 @@ export class InstanceRunner {
     }
     if (ev.from === 'MASTER' && ev.to !== 'MASTER') this.counters.release_master++;
     this.#lastTransition = { from: ev.from, to: ev.to, reason: ev.reason, atWall: new Date().toISOString(), failoverLatencyUs: latency };
-    this.#ports.transition(ev, latency);
+    this.#ports.transition(ev, latency, { atUs: now, before: this.#before });
   }
 
   #sendAdvert(priority: number, intervalCs: number, addresses: readonly IpAddress[]): void {
