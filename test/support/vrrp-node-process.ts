@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '../lab/lab.js';
 import { vrrpNodeArgv } from './vrrp-node-command.js';
+import type { NodeStatus } from '@hotstandby/vrrp-node';
+import { tutorialConfig as tutorialNodeConfig } from '@hotstandby/tutorial';
 
 
 export interface LogLine {
@@ -151,77 +153,10 @@ export class VrrpNodeProcess {
   }
 }
 
-export interface StatusJson {
-  nodeId: string;
-  instances: {
-    name: string;
-    interface: string;
-    state: string;
-    vrid: number;
-    family: string;
-    version: number;
-    basePriority: number;
-    effectivePriority: number;
-    masterAddress: string | null;
-    masterPriority: number | null;
-    advertIntervalCs: number;
-    virtualAddresses: string[];
-    /** This instance's VIPs found on the interface right now (read back from the kernel). */
-    installedVirtualAddresses: string[];
-    lastTransition: { from: string; to: string; reason: string; at: string; failoverLatencyMs: number | null } | null;
-    lastFailoverLatencyMs: number | null;
-    counters: Record<string, number>;
-  }[];
-  events: { outboxDepth: number; bus: string; published: number; lost: number };
-}
+/** What `vrrp-node status --json` prints (the daemon's own type). */
+export type StatusJson = NodeStatus;
 
-/** The tutorial's keepalived.conf (DESIGN.md), verbatim but for state and priority. */
+/** The tutorial's keepalived.conf (DESIGN.md), verbatim: the tutorial package's, by role. */
 export function tutorialConfig(node: 'master' | 'backup', options: { mutual?: boolean } = {}): string {
-  const [state1, prio1, state2, prio2] = node === 'master' ? ['MASTER', 100, 'BACKUP', 99] : ['BACKUP', 99, 'MASTER', 100];
-  let conf = `! Configuration File for keepalived
-
-global_defs {
-   notification_email {
-     root@localhost
-   }
-   notification_email_from keepalived@localhost
-   smtp_server 127.0.0.1
-   smtp_connect_timeout 30
-   router_id LVS_DEVEL
-}
-
-vrrp_instance VI_1 {
-    state ${state1}
-    interface eth0
-    virtual_router_id 51
-    priority ${prio1}
-    advert_int 1
-    authentication {
-        auth_type PASS
-        auth_pass 1234
-    }
-    virtual_ipaddress {
-        10.10.10.129
-    }
-}
-`;
-  if (options.mutual) {
-    conf += `
-vrrp_instance VI_2 {
-    state ${state2}
-    interface eth0
-    virtual_router_id 52
-    priority ${prio2}
-    advert_int 1
-    authentication {
-        auth_type PASS
-        auth_pass 1234
-    }
-    virtual_ipaddress {
-        10.10.10.130
-    }
-}
-`;
-  }
-  return conf;
+  return tutorialNodeConfig(node === 'master' ? 'node1' : 'node2', options);
 }
