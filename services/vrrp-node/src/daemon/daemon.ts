@@ -26,6 +26,8 @@ import { GarpSender } from './garp-sender.js';
 import type { VipOps } from './vip-ops.js';
 import { LinkWatcher } from './link-watcher.js';
 import { buildStatus } from './status.js';
+import { InstanceTelemetry } from '../telemetry/instance-telemetry.js';
+import type { FailoverRecord } from '../telemetry/instance-telemetry.js';
 
 export interface DaemonOptions {
   readonly config: KeepalivedConfig;
@@ -43,6 +45,8 @@ export interface DaemonOptions {
   readonly streamReplicas?: number;
   readonly heartbeatMs?: number;
   readonly notifyTimeoutMs?: number;
+  /** Told about every completed takeover (the failover-duration histogram). */
+  readonly onFailover?: (record: FailoverRecord) => void;
 }
 
 interface SocketEntry {
@@ -55,6 +59,8 @@ interface InstanceExtras {
   readonly timer: PreciseTimer;
   readonly notify: NotifyQueue;
   readonly domain: string;
+  /** Spans of this instance's transitions (telemetry/instance-telemetry.ts). */
+  readonly telemetry: InstanceTelemetry;
   faulted: boolean;
 }
 
@@ -316,7 +322,21 @@ export class Daemon {
       },
     });
     const timer = new PreciseTimer(() => runner.timerFired());
-    const runner = new InstanceRunner(model, config, validation, group, {
+    const telemetry: InstanceTelemetry = new InstanceTelemetry({
+      nodeId: this.nodeId,
+      instance: model.name,
+      vrid: model.vrid,
+      version: config.version,
+      family: model.family,
+      interface: model.interface,
+      domain,
+      vips: model.virtualIpAddresses.map((v) => v.address),
+      now: monotonicUs,
+      settled: (): Promise<void> => runner.settled(),
+      notifyIdle: () => notify.idle(),
+      ...(o.onFailover ? { onFailover: o.onFailover } : {}),
+    });
+    const runner: InstanceRunner = new InstanceRunner(model, config, validation, group, telemetry.wrap({
       now: monotonicUs,
       sendVrrp: (data, destination, source) => {
         socket.send(data, destination, { source });
@@ -334,8 +354,8 @@ export class Daemon {
       armTimer: (at) => timer.armAt(at),
       disarmTimer: () => timer.disarm(),
       log: this.#log,
-    });
-    const extras: InstanceExtras = { runner, timer, notify, domain, faulted: false };
+    }));
+    const extras: InstanceExtras = { runner, timer, notify, domain, telemetry, faulted: false };
     entry.byVrid.set(config.vrid, runner);
     this.#instances.set(model.name, extras);
     // track_interface (weights) and, unless dont_track_primary, the instance's own interface (weight 0).
@@ -447,6 +467,7 @@ export class Daemon {
       masterAddress: ev.masterAddress ?? null,
       intervalCs: ev.intervalCs,
       ...(latency !== undefined ? { failoverLatencyUs: Math.round(latency) } : {}),
+      ...(x.telemetry.traceparent !== undefined ? { traceparent: x.telemetry.traceparent } : {}),
     });
   }
 
