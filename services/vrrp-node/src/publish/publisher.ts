@@ -17,6 +17,7 @@ import type { BusConnectionOptions } from './connection-options.js';
 import { describeConnection, toNatsOptions } from './connection-options.js';
 import type { EnsureStreamsOptions } from './streams.js';
 import { ensureStreams } from './streams.js';
+import { traceHeaders } from './trace-header.js';
 
 export type BusState = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
 
@@ -216,7 +217,7 @@ export class Publisher {
         continue;
       }
       try {
-        const ack = await js.publish(rec.subject, rec.payload, { msgID: rec.id, timeout: this.#timeout });
+        const ack = await js.publish(rec.subject, rec.payload, { msgID: rec.id, timeout: this.#timeout, ...traceHeaders(rec) });
         this.#outbox.ack(rec);
         this.#published++;
         if (ack.duplicate) this.#duplicates++;
