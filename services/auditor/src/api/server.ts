@@ -12,6 +12,10 @@ import { masterAt } from '../query/master-at.js';
 import { toIso } from '../time/micros.js';
 import type { Parsed } from './params.js';
 import { alertsParams, eventsParams, historyParams, masterParams } from './params.js';
+import { DEFAULT_DETECT_CONFIG } from '../detect/config.js';
+import { serveTimelineAsset } from '../timeline/assets.js';
+import { knownRouters, timeline } from '../timeline/query.js';
+import { timelineParams } from './timeline-params.js';
 
 export interface ApiOptions {
   db: Executor;
@@ -54,6 +58,8 @@ export async function startApi(opts: ApiOptions): Promise<{ server: Server; url:
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method !== 'GET') return send(res, 405, { error: 'only GET' });
     if (url.pathname === '/healthz') return send(res, 200, { ok: true, ...opts.health() });
+    // The timeline page's static assets carry no data: no token (the page sends it with its API calls).
+    if (serveTimelineAsset(url, res)) return;
     if (opts.token && !authorized(req, opts.token)) {
       res.setHeader('www-authenticate', 'Bearer');
       return send(res, 401, { error: 'bearer token required' });
@@ -70,6 +76,10 @@ export async function startApi(opts: ApiOptions): Promise<{ server: Server; url:
         return answer(eventsParams(q), (v) => listEvents(db, v));
       case '/api/v1/alerts':
         return answer(alertsParams(q), async (v) => ({ alerts: await listAlerts(db, v) }));
+      case '/api/v1/timeline':
+        return answer(timelineParams(q, Date.now() * 1000), (v) => timeline(db, v, DEFAULT_DETECT_CONFIG));
+      case '/api/v1/vrids':
+        return send(res, 200, { routers: await knownRouters(db) });
       default:
         return send(res, 404, { error: `no route ${url.pathname}` });
     }
