@@ -1,4 +1,4 @@
-// npm run bench:failover [-- --runs N] [--only v2|v3-100ms|v3-10ms] [--no-resources] [--no-failover]
+// npm run bench:failover [-- --runs N] [--only v2,v3-100ms,v3-10ms] [--no-resources] [--no-failover]
 //
 // Failover gaps of vrrp-node beside the real keepalived (Debian 2.2.7), on a namespace LAN, measured
 // from a capture of the bridge as DESIGN.md measured keepalived: the old master's last advert (its
@@ -117,6 +117,8 @@ interface Series {
   gaps: Gap[];
   /** Runs whose takeover was not seen (in the log within the timeout, or in the capture). */
   failed: number;
+  /** Why the series stopped early (a process would not start, …), if it did. */
+  error?: string;
 }
 
 async function oneRun(lab: Lab, c: Case, kind: Kind, master: Peer, backup: Peer): Promise<Gap | undefined> {
@@ -159,6 +161,12 @@ async function measureCase(c: Case, impl: Impl, runs: number, labIndex: number):
         process.stderr.write(`  ${c.id} ${kind} backup=${impl} run ${i + 1}/${runs}: ${gap ? ms(gap.toAdvertUs) : 'no takeover seen'}\n`);
       }
     }
+  } catch (e) {
+    // Keep what was measured; the table says the series broke off and why.
+    const why = (e as Error).message.split('\n')[0]!;
+    process.stderr.write(`  ${c.id} backup=${impl}: stopped: ${(e as Error).message}\n`);
+    out.crash.error = why;
+    out.graceful.error = why;
   } finally {
     await backup.dispose();
     await master.dispose();
@@ -183,7 +191,7 @@ function printCase(c: Case, kind: Kind, byImpl: Map<Impl, Series>): void {
     rows.push([
       `${c.id} ${kind}`,
       `${impl} (backup)`,
-      `${adverts.length}${s.failed > 0 ? ` (+${s.failed} failed)` : ''}`,
+      `${adverts.length}${s.failed > 0 ? ` (+${s.failed} failed)` : ''}${s.error !== undefined ? ' (broke off)' : ''}`,
       ms(med),
       ms(worst),
       ms(formula),
@@ -192,6 +200,10 @@ function printCase(c: Case, kind: Kind, byImpl: Map<Impl, Series>): void {
     ]);
   }
   console.log(table(['case', 'impl', 'runs', 'median gap', 'worst gap', 'formula', 'median−formula', '→GARP median'], rows));
+  for (const impl of IMPLS) {
+    const e = byImpl.get(impl)?.error;
+    if (e !== undefined) console.log(`(${impl}: the series broke off: ${e})`);
+  }
 }
 
 // ---- CPU and memory ----
@@ -256,7 +268,7 @@ async function main(): Promise<void> {
   let labIndex = 0;
   if (o.failover) {
     for (const c of CASES) {
-      if (o.only !== undefined && c.id !== o.only) continue;
+      if (o.only !== undefined && !o.only.split(',').includes(c.id)) continue;
       const results = new Map<Impl, Record<Kind, Series>>();
       for (const impl of IMPLS) results.set(impl, await measureCase(c, impl, o.runs, labIndex++));
       for (const kind of ['crash', 'graceful'] as const) {
