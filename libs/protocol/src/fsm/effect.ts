@@ -40,6 +40,8 @@ export interface TransitionEvent {
   readonly intervalCs: number;
   /** The advert that caused it, if one did. */
   readonly trigger?: { readonly source: IpAddress; readonly priority: number };
+  /** Set when a vrrp_sync_group forced it: the group, and the member whose transition it followed. */
+  readonly sync?: { readonly group: string; readonly member: string };
 }
 
 export interface AnomalyEvent {

@@ -59,6 +59,13 @@ export interface BackupState extends Common {
   /** keepalived preempt_time: lower-priority adverts are accepted until this instant. */
   readonly preemptAt: number | undefined;
   readonly takeoverReason: TakeoverReason;
+  /**
+   * keepalived wantstate MASTER while held in BACKUP by a sync group (input sync-hold): the
+   * Master_Down_Timer fired, but not every member of the group wanted MASTER yet. Cleared by the next
+   * advert a BACKUP accepts (vrrp_state_backup(): "Now we have received a backup, we want to be in
+   * BACKUP state"). Undefined = false.
+   */
+  readonly wantsMaster?: boolean;
 }
 
 export interface MasterState extends Common {

@@ -10,7 +10,7 @@ import { compareAddresses } from './address-order.js';
 import type { InstanceConfig } from './config.js';
 import { OWNER } from './config.js';
 import type { AnomalyEvent, Effect, TransitionEvent } from './effect.js';
-import type { Input } from './input.js';
+import type { Input, SyncTarget } from './input.js';
 import type { TransitionReason } from './reasons.js';
 import type { BackupState, Deadline, FaultState, MasterState, State, StopState, TakeoverReason } from './state.js';
 import { adverIntervalUs, masterDownIntervalUs, skewTimeUs } from './timers.js';
@@ -46,6 +46,10 @@ export function step(config: InstanceConfig, state: State, input: Input, now: nu
       return faultCleared(config, state, now);
     case 'config-changed':
       return configChanged(config, input.previous, state, now);
+    case 'sync':
+      return syncTo(config, state, input.to, input.reason, { group: input.group, member: input.trigger }, now);
+    case 'sync-hold':
+      return syncHold(config, state, now);
   }
 }
 
@@ -108,7 +112,9 @@ function backupReceives(config: InstanceConfig, state: BackupState, adv: Adverti
     const gen = state.generation + 1;
     const at = now + masterDownIntervalUs(config.version, local, interval);
     return {
-      state: { ...state, generation: gen, masterDown: { at, generation: gen }, masterAdverIntervalCs: interval, masterAddress: source, masterPriority: adv.priority, preemptAt, takeoverReason: 'master-no-response' },
+      // keepalived: "We might have been held in backup by a sync group ... Now we have received a
+      // backup, we want to be in BACKUP state" (wantstate = BACKUP).
+      state: { ...state, generation: gen, masterDown: { at, generation: gen }, masterAdverIntervalCs: interval, masterAddress: source, masterPriority: adv.priority, preemptAt, takeoverReason: 'master-no-response', wantsMaster: undefined },
       effects: NO_EFFECTS,
     };
   }
@@ -267,9 +273,9 @@ function fault(config: InstanceConfig, state: State): StepResult {
   return toFault(config, state, effects, 'fault');
 }
 
-function toFault(config: InstanceConfig, state: State, effects: Effect[], reason: TransitionReason): StepResult {
+function toFault(config: InstanceConfig, state: State, effects: Effect[], reason: TransitionReason, sync?: SyncMark): StepResult {
   const next: FaultState = { ...common(state), kind: 'FAULT', masterAddress: undefined, masterPriority: undefined };
-  effects.push(notify('FAULT', next), event(transition(config, state.kind, next, reason)));
+  effects.push(notify('FAULT', next), event(transition(config, state.kind, next, reason, undefined, sync)));
   return { state: next, effects };
 }
 
@@ -306,9 +312,63 @@ function configChanged(config: InstanceConfig, previous: InstanceConfig, state: 
   return { state: master, effects };
 }
 
+// ---------------------------------------------------------------------------------------------- sync groups
+
+type SyncMark = NonNullable<TransitionEvent['sync']>;
+
+/**
+ * A vrrp_sync_group forces this member to follow another (keepalived vrrp_sync.c). What each target
+ * does to the member is what keepalived's helper does to an instance in that state:
+ * - MASTER (vrrp_sync_master → vrrp_state_goto_master): a BACKUP takes over at once, as if its
+ *   Master_Down_Timer had fired.
+ * - BACKUP (vrrp_sync_backup): a MASTER leaves through vrrp_state_leave_master() with wantstate
+ *   BACKUP — VIPs removed, no priority-0 advert (the peers still hear a master's adverts until theirs
+ *   time out); a FAULT member leaves through vrrp_state_leave_fault() as when its own fault clears.
+ * - FAULT (vrrp_sync_fault): a MASTER resigns as on its own fault (priority-0 advert, VIPs removed);
+ *   a BACKUP or INIT member just enters FAULT.
+ * Any other combination (already there, STOP) changes nothing.
+ */
+function syncTo(config: InstanceConfig, state: State, to: SyncTarget, reason: TransitionReason, sync: SyncMark, now: number): StepResult {
+  switch (to) {
+    case 'MASTER':
+      if (state.kind !== 'BACKUP') return unchanged(state);
+      return becomeMaster(config, state, now, reason, sync);
+    case 'BACKUP': {
+      if (state.kind === 'MASTER') {
+        const effects: Effect[] = [];
+        pushVips(effects, 'remove-vips', config.virtualAddresses);
+        return becomeBackup(config, { ...state, masterAdverIntervalCs: config.advertIntervalCs }, now, reason, effects, {}, [], sync);
+      }
+      if (state.kind === 'FAULT') return becomeBackup(config, { ...state, masterAdverIntervalCs: config.advertIntervalCs }, now, reason, [], {}, [], sync);
+      return unchanged(state);
+    }
+    case 'FAULT': {
+      if (state.kind === 'MASTER') {
+        const effects: Effect[] = [advert(config, 0)];
+        pushVips(effects, 'remove-vips', config.virtualAddresses);
+        return toFault(config, state, effects, reason, sync);
+      }
+      if (state.kind === 'BACKUP' || state.kind === 'INIT') return toFault(config, state, [], reason, sync);
+      return unchanged(state);
+    }
+  }
+}
+
+/**
+ * keepalived vrrp_state_goto_master(): "if (vrrp->sync && !vrrp_sync_can_goto_master(vrrp))
+ * { vrrp->wantstate = VRRP_STATE_MAST; return; }" — and vrrp_sync_can_goto_master() re-arms the
+ * instance with a full Master_Down_Interval ("give time for other instances to be ready").
+ */
+function syncHold(config: InstanceConfig, state: State, now: number): StepResult {
+  if (state.kind !== 'BACKUP') return unchanged(state);
+  const gen = state.generation + 1;
+  const at = now + masterDownIntervalUs(config.version, state.effectivePriority, state.masterAdverIntervalCs);
+  return { state: { ...state, generation: gen, masterDown: { at, generation: gen }, wantsMaster: true }, effects: NO_EFFECTS };
+}
+
 // ---------------------------------------------------------------------------------------------- transitions
 
-function becomeMaster(config: InstanceConfig, state: State, now: number, reason: TransitionReason): StepResult {
+function becomeMaster(config: InstanceConfig, state: State, now: number, reason: TransitionReason, sync?: SyncMark): StepResult {
   let gen = state.generation;
   const adver: Deadline = { at: now + adverIntervalUs(config.advertIntervalCs), generation: ++gen };
   const vips = config.virtualAddresses;
@@ -332,7 +392,7 @@ function becomeMaster(config: InstanceConfig, state: State, now: number, reason:
   const effects: Effect[] = [advert(config, next.effectivePriority)];
   pushVips(effects, 'add-vips', vips);
   if (vips.length > 0 && g.masterRepeat > 0) effects.push(garp(config, g.masterRepeat, 'master'));
-  effects.push(notify('MASTER', next), event(transition(config, state.kind, next, reason)));
+  effects.push(notify('MASTER', next), event(transition(config, state.kind, next, reason, undefined, sync)));
   return { state: next, effects };
 }
 
@@ -342,7 +402,7 @@ interface Seen {
   readonly trigger?: { readonly source: IpAddress; readonly priority: number };
 }
 
-function becomeBackup(config: InstanceConfig, state: State, now: number, reason: TransitionReason, effects: Effect[], seen: Seen, events: (TransitionEvent | AnomalyEvent)[] = []): StepResult {
+function becomeBackup(config: InstanceConfig, state: State, now: number, reason: TransitionReason, effects: Effect[], seen: Seen, events: (TransitionEvent | AnomalyEvent)[] = [], sync?: SyncMark): StepResult {
   const gen = state.generation + 1;
   const next: BackupState = {
     ...common(state),
@@ -355,7 +415,7 @@ function becomeBackup(config: InstanceConfig, state: State, now: number, reason:
     takeoverReason: 'master-no-response' satisfies TakeoverReason,
   };
   effects.push(notify('BACKUP', next));
-  events.push(transition(config, state.kind, next, reason, seen.trigger));
+  events.push(transition(config, state.kind, next, reason, seen.trigger, sync));
   return { state: next, effects: [...effects, ...events.map(event)] };
 }
 
@@ -407,7 +467,7 @@ function event(e: TransitionEvent | AnomalyEvent): Effect {
   return { type: 'emit-event', event: e };
 }
 
-function transition(config: InstanceConfig, from: VrrpState, to: State, reason: TransitionReason, trigger?: { source: IpAddress; priority: number }): TransitionEvent {
+function transition(config: InstanceConfig, from: VrrpState, to: State, reason: TransitionReason, trigger?: { source: IpAddress; priority: number }, sync?: SyncMark): TransitionEvent {
   return {
     kind: 'transition',
     from,
@@ -418,5 +478,6 @@ function transition(config: InstanceConfig, from: VrrpState, to: State, reason: 
     masterAddress: to.masterAddress,
     intervalCs: to.masterAdverIntervalCs,
     ...(trigger ? { trigger } : {}),
+    ...(sync ? { sync } : {}),
   };
 }
