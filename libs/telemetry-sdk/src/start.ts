@@ -8,10 +8,8 @@
 // configured: a vrrp-node on a router must not start sending to a collector nobody set up. With nothing
 // configured the SDK is not started at all, so tracing costs nothing (the API's no-op spans). Logs are
 // never exported through OpenTelemetry (the services log to stderr).
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import { envDetector, processDetector } from '@opentelemetry/resources';
 
 export interface TelemetryOptions {
   /** service.name (OTEL_SERVICE_NAME overrides). */
@@ -34,7 +32,7 @@ export interface Telemetry {
 
 const DISABLED: Telemetry = { tracing: false, metrics: false, shutdown: () => Promise.resolve() };
 
-let started: Telemetry | undefined;
+let started: Promise<Telemetry> | undefined;
 
 function listed(v: string | undefined): string[] {
   return (v ?? '')
@@ -53,19 +51,22 @@ export function telemetryFromEnv(env: Readonly<Record<string, string | undefined
 
 /**
  * Starts the SDK if anything is configured; a second call returns the first call's handle (once per
- * process). Throws only for programmer errors; a collector that is down is the exporter's business
- * (it drops and retries, never blocking the caller).
+ * process). The SDK is imported only then, so a process without telemetry does not even load it.
+ * A collector that is down is the exporter's business (it drops and retries, never blocking the caller).
  */
-export function startTelemetry(o: TelemetryOptions): Telemetry {
-  if (started) return started;
+export function startTelemetry(o: TelemetryOptions): Promise<Telemetry> {
+  started ??= start(o);
+  return started;
+}
+
+async function start(o: TelemetryOptions): Promise<Telemetry> {
   const env = o.env ?? process.env;
   const fromEnv = telemetryFromEnv(env);
   const tracing = fromEnv.traces || (o.spanProcessors?.length ?? 0) > 0;
   const metrics = fromEnv.metrics || (o.metricReaders?.length ?? 0) > 0;
-  if (!tracing && !metrics) {
-    started = DISABLED;
-    return started;
-  }
+  if (!tracing && !metrics) return DISABLED;
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { envDetector, processDetector } = await import('@opentelemetry/resources');
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? o.serviceName,
     // No auto-instrumentation: the spans are ours, and the hot paths stay as they are.
@@ -78,12 +79,11 @@ export function startTelemetry(o: TelemetryOptions): Telemetry {
     ...(o.metricReaders?.length ? { metricReaders: [...o.metricReaders] } : fromEnv.metrics ? {} : { metricReaders: [] }),
   });
   sdk.start();
-  started = {
+  return {
     tracing,
     metrics,
     shutdown: () => sdk.shutdown().catch(() => undefined),
   };
-  return started;
 }
 
 /** Tests only: forget the started SDK (after its shutdown) so another can be started. */

@@ -30,6 +30,8 @@ run options:
                             (password and token only from NATS_PASSWORD / NATS_TOKEN: never on a command line)
   --node-id ID              node identity on the bus (default <router_id>@<primary address>)
   --domain NAME             the LAN name that makes VRIDs unique (default: the interface's network prefix)
+  --metrics HOST:PORT       Prometheus page at http://HOST:PORT/metrics (keepalived-exporter names)
+                            (OpenTelemetry: OTEL_EXPORTER_OTLP_ENDPOINT etc.; traces and OTLP metrics off unless set)
   --outbox-max-bytes N      cap on unpublished events kept on disk (default 32 MiB)
   --nats-replicas N         replicas of the events stream when this node creates it (NATS cluster; default 1)
   -i, --config-id ID        keepalived's config id for @ID lines (default: the host name)
@@ -75,6 +77,7 @@ async function run(argv: string[]): Promise<number> {
     'node-id': { type: 'string' },
     domain: { type: 'string' },
     'outbox-max-bytes': { type: 'string' },
+    metrics: { type: 'string' },
     'nats-replicas': { type: 'string' },
     'config-id': { type: 'string', short: 'i' },
   });
@@ -120,6 +123,13 @@ async function run(argv: string[]): Promise<number> {
   const { Daemon } = await import('../daemon/daemon.js');
   const { NetlinkVipOps } = await import('../daemon/netlink-vips.js');
   const { buildStatus } = await import('../daemon/status.js');
+  // OpenTelemetry (off unless OTEL_* configures it) and --metrics, before the first transition.
+  const { NodeTelemetry } = await import('../telemetry/node-telemetry.js');
+  const tel = await NodeTelemetry.start(v.metrics as string | undefined);
+  if (!tel.ok) {
+    log.error(tel.reason);
+    return 2;
+  }
   const vips = await NetlinkVipOps.open();
   let daemon;
   try {
@@ -134,8 +144,11 @@ async function run(argv: string[]): Promise<number> {
       ...(v.domain !== undefined ? { domain: v.domain as string } : {}),
       ...(v['outbox-max-bytes'] !== undefined ? { outboxMaxBytes: Number(v['outbox-max-bytes']) } : {}),
       ...(v['nats-replicas'] !== undefined ? { streamReplicas: Number(v['nats-replicas']) } : {}),
+      onFailover: tel.telemetry.onFailover,
     });
     await daemon.start();
+    const metricsUrl = await tel.telemetry.attach(daemon);
+    if (metricsUrl !== undefined) log.info('metrics: Prometheus page at ' + metricsUrl);
   } catch (err) {
     log.error(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
     vips.close();
@@ -147,7 +160,7 @@ async function run(argv: string[]): Promise<number> {
     const stop = (sig: string): void => {
       log.info(`${sig}: stopping`);
       d.stop().then(
-        () => resolve(0),
+        () => void tel.telemetry.shutdown().then(() => resolve(0)),
         (err: unknown) => {
           log.error('stop failed', { error: err instanceof Error ? err.message : String(err) });
           resolve(1);
