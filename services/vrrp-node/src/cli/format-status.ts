@@ -12,7 +12,10 @@ export function formatStatus(s: NodeStatus): string {
     lines.push(`  VIPs ${i.virtualAddresses.join(', ')} (installed: ${i.installedVirtualAddresses.length > 0 ? i.installedVirtualAddresses.join(', ') : 'none'})`);
     if (i.lastTransition) {
       const lt = i.lastTransition;
-      lines.push(`  last transition ${lt.from} -> ${lt.to} (${lt.reason}) at ${lt.at}${lt.failoverLatencyMs !== null ? `, failover ${lt.failoverLatencyMs.toFixed(3)} ms` : ''}`);
+      const rfc = i.lastFailoverRfcExpectedMs;
+      lines.push(
+        `  last transition ${lt.from} -> ${lt.to} (${lt.reason}) at ${lt.at}${lt.failoverLatencyMs !== null ? `, failover ${lt.failoverLatencyMs.toFixed(3)} ms${rfc !== null && rfc !== undefined ? ` (RFC ${rfc.toFixed(3)} ms)` : ''}` : ''}`,
+      );
     }
     const c = i.counters;
     lines.push(`  advert_rcvd ${c.advert_rcvd}  advert_sent ${c.advert_sent}  become_master ${c.become_master}  release_master ${c.release_master}`);

@@ -22,6 +22,8 @@ export interface InstanceStatus {
   installedVirtualAddresses: string[];
   lastTransition: { from: string; to: string; reason: string; at: string; failoverLatencyMs: number | null } | null;
   lastFailoverLatencyMs: number | null;
+  /** What RFC 9568 §6.1 says that takeover should have taken (Master_Down_Interval, or Skew_Time after a priority 0). */
+  lastFailoverRfcExpectedMs: number | null;
   counters: Record<string, number>;
 }
 
@@ -70,6 +72,7 @@ export function buildStatus(d: Daemon): NodeStatus {
         ? { from: lt.from, to: lt.to, reason: lt.reason, at: lt.atWall, failoverLatencyMs: lt.failoverLatencyUs !== undefined ? lt.failoverLatencyUs / 1000 : null }
         : null,
       lastFailoverLatencyMs: r.lastFailoverLatencyUs !== undefined ? r.lastFailoverLatencyUs / 1000 : null,
+      lastFailoverRfcExpectedMs: x.telemetry.lastRfcExpectedUs !== undefined ? x.telemetry.lastRfcExpectedUs / 1000 : null,
       counters: { ...r.counters },
     });
   }
