@@ -64,8 +64,8 @@ describe('vrrp-notifier CLI', () => {
     const missing = await NotifierProcess.run(['test', '--channel', 'slack'], {});
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /slack is not configured \(SLACK_WEBHOOK_URL\)/);
-    const noDb = await NotifierProcess.run(['serve'], {});
-    assert.equal(noDb.code, 2);
-    assert.match(noDb.stderr, /DATABASE_URL is required/);
+    const badOption = await NotifierProcess.run(['serve', '--no-such-option'], {});
+    assert.equal(badOption.code, 2);
+    assert.match(badOption.stderr, /no-such-option.*\(vrrp-notifier --help\)/);
   });
 });

@@ -9,7 +9,8 @@ import type { ChannelSettings } from '../config/env.js';
 import { readKeepalivedEmail } from '../config/keepalived.js';
 import { parseRoutesFile } from '../config/routes.js';
 import type { RoutesFile } from '../config/routes.js';
-import { openDatabase } from '../db/database.js';
+import { defaultDataDir, openDatabase } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { migrateDatabase } from '../db/migrate.js';
 import type { Failpoint } from '../deliver/worker.js';
 import { startNotifier } from '../service/notifier.js';
@@ -31,7 +32,8 @@ export const USAGE = `usage: vrrp-notifier <command> [options]
 
 environment:
   NATS_URL            nats://127.0.0.1:4222 by default
-  DATABASE_URL        Postgres for the send records (required by serve and migrate)
+  DATABASE_URL        Postgres for the send records; without it, embedded PGlite in
+  NOTIFIER_DATA_DIR   (default ~/.local/share/hotstandby/notifier; one process at a time)
   SLACK_WEBHOOK_URL   Slack incoming webhook
   SMTP_URL            smtp://user:pass@host:587 (smtps:// for implicit TLS)
   ALERT_EMAIL_TO      comma-separated recipients      ALERT_EMAIL_FROM  sender address
@@ -77,10 +79,13 @@ function positiveInt(v: string, name: string): number {
   return Number(v);
 }
 
-function databaseUrl(env: Env): string {
+/** Postgres when DATABASE_URL is set; otherwise embedded PGlite in NOTIFIER_DATA_DIR, and a line that says so. */
+async function openStore(env: Env, opts: { max?: number } = {}): Promise<Database> {
   const url = env['DATABASE_URL'];
-  if (!url) throw new UsageError('DATABASE_URL is required (Postgres holds the send records)');
-  return url;
+  if (url) return openDatabase({ url, ...opts });
+  const dataDir = defaultDataDir(env);
+  console.error(`vrrp-notifier: no DATABASE_URL: send records in embedded PGlite at ${dataDir} (one process; set DATABASE_URL for Postgres)`);
+  return openDatabase({ dataDir });
 }
 
 export async function main(argv: readonly string[], env: Env = process.env): Promise<number> {
@@ -103,7 +108,7 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
   }
   switch (command) {
     case 'migrate': {
-      const db = await openDatabase(databaseUrl(env), { max: 1 });
+      const db = await openStore(env, { max: 1 });
       try {
         await migrateDatabase(db);
         console.log(`vrrp-notifier: migrated ${db.where}`);
@@ -130,7 +135,7 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
     case 'serve': {
       const channels = await loadChannels(values['keepalived-conf'], env);
       const routes = await loadRoutes(values.config);
-      const db = await openDatabase(databaseUrl(env));
+      const db = await openStore(env);
       await migrateDatabase(db);
       const failpoint = failpointFrom(env);
       const notifier = await startNotifier({

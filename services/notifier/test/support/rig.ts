@@ -1,5 +1,9 @@
 // Everything the delivery tests run against, all real and local: nats-server (random port, temp
-// store), a fresh Postgres database, the Slack stand-in and an SMTP server. close() removes it all.
+// store), a fresh Postgres database or a PGlite data directory, the Slack stand-in and an SMTP
+// server. close() removes it all.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gt, max } from 'drizzle-orm';
 import { jetstream } from '@nats-io/jetstream';
@@ -27,9 +31,25 @@ import { SmtpStub } from './smtp-stub.js';
 export const FROM = 'keepalived@lab.example';
 export const TO = 'oncall@lab.example';
 
+export type RigStore = 'postgres' | 'pglite';
+
+export interface RigOptions {
+  readonly store?: RigStore;
+  /**
+   * PGlite only: keep the store open in this process (for a notifier started in-process). False when
+   * notifier child processes own it: then each query opens and closes it, and fails loudly
+   * (DataDirLockedError) while a child is running.
+   */
+  readonly holdStore?: boolean;
+}
+
 export interface Rig {
   readonly nats: NatsServer;
-  readonly pg: TestDatabase;
+  readonly store: RigStore;
+  readonly pg: TestDatabase | undefined;
+  /** PGlite: the data directory (NOTIFIER_DATA_DIR). */
+  readonly dataDir: string | undefined;
+  /** The store, held open by this process (throws for PGlite with holdStore false). */
   readonly database: Database;
   readonly slack: SlackStub;
   readonly smtp: SmtpStub;
@@ -49,11 +69,28 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(): Promise<Rig> {
+export async function startRig(opts: RigOptions = {}): Promise<Rig> {
+  const store = opts.store ?? 'postgres';
+  const hold = store === 'postgres' || (opts.holdStore ?? true);
   const nats = await NatsServer.start();
-  const pg = await createTestDatabase('hs_notifier');
-  const database = await openDatabase(pg.url);
-  await migrateDatabase(database);
+  const pg = store === 'postgres' ? await createTestDatabase('hs_notifier') : undefined;
+  const dataDir = store === 'pglite' ? await mkdtemp(join(tmpdir(), 'hs-notifier-pglite-')) : undefined;
+  const open = (): Promise<Database> => openDatabase(pg ? { url: pg.url } : { dataDir });
+  let held: Database | undefined;
+  if (hold) {
+    held = await open();
+    await migrateDatabase(held);
+  }
+  const withDb = async <T>(fn: (db: Database['db']) => Promise<T>): Promise<T> => {
+    if (held) return fn(held.db);
+    const d = await open();
+    try {
+      await migrateDatabase(d);
+      return await fn(d.db);
+    } finally {
+      await d.close();
+    }
+  };
   const slack = await SlackStub.start();
   const smtp = await SmtpStub.start();
   const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1 });
@@ -61,7 +98,7 @@ export async function startRig(): Promise<Rig> {
   const js = jetstream(nc);
   const env = {
     NATS_URL: nats.url,
-    DATABASE_URL: pg.url,
+    ...(pg ? { DATABASE_URL: pg.url } : { NOTIFIER_DATA_DIR: dataDir! }),
     SLACK_WEBHOOK_URL: slack.url,
     SMTP_URL: smtp.url,
     ALERT_EMAIL_TO: TO,
@@ -71,11 +108,16 @@ export async function startRig(): Promise<Rig> {
   const c = channelSettings(env);
   if (!c.ok) throw new Error(c.reason);
   let since = { delivery: 0, deadLetter: 0 };
-  const rows = (): Promise<DeliveryRow[]> => database.db.select().from(deliveries).where(gt(deliveries.id, since.delivery)).orderBy(deliveries.id);
+  const rows = (): Promise<DeliveryRow[]> => withDb((db) => db.select().from(deliveries).where(gt(deliveries.id, since.delivery)).orderBy(deliveries.id));
   return {
     nats,
+    store,
     pg,
-    database,
+    dataDir,
+    get database(): Database {
+      if (!held) throw new Error('rig: the PGlite store is not held by this process (holdStore: false)');
+      return held;
+    },
     slack,
     smtp,
     nc,
@@ -89,12 +131,14 @@ export async function startRig(): Promise<Rig> {
       await js.publish(subject, data);
     },
     mark: async () => {
-      const [d] = await database.db.select({ m: max(deliveries.id) }).from(deliveries);
-      const [l] = await database.db.select({ m: max(deadLetters.id) }).from(deadLetters);
-      since = { delivery: d?.m ?? 0, deadLetter: l?.m ?? 0 };
+      since = await withDb(async (db) => {
+        const [d] = await db.select({ m: max(deliveries.id) }).from(deliveries);
+        const [l] = await db.select({ m: max(deadLetters.id) }).from(deadLetters);
+        return { delivery: d?.m ?? 0, deadLetter: l?.m ?? 0 };
+      });
     },
     rows,
-    deadLetters: () => database.db.select().from(deadLetters).where(gt(deadLetters.id, since.deadLetter)).orderBy(deadLetters.id),
+    deadLetters: () => withDb((db) => db.select().from(deadLetters).where(gt(deadLetters.id, since.deadLetter)).orderBy(deadLetters.id)),
     settled: async (n, timeoutMs = 20_000) => {
       const until = Date.now() + timeoutMs;
       for (;;) {
@@ -106,8 +150,9 @@ export async function startRig(): Promise<Rig> {
     },
     close: async () => {
       await nc.close();
-      await Promise.allSettled([slack.close(), smtp.stop(), database.close()]);
-      await pg.drop();
+      await Promise.allSettled([slack.close(), smtp.stop(), held?.close()]);
+      await pg?.drop();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
       await nats.dispose();
     },
   };
