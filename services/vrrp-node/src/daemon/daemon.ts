@@ -26,6 +26,7 @@ import { GarpSender } from './garp-sender.js';
 import type { VipOps } from './vip-ops.js';
 import { LinkWatcher } from './link-watcher.js';
 import { buildStatus } from './status.js';
+import { instanceTrackers, SyncGroupRunner } from './sync-group-runner.js';
 import { InstanceTelemetry } from '../telemetry/instance-telemetry.js';
 import type { FailoverRecord } from '../telemetry/instance-telemetry.js';
 
@@ -74,6 +75,8 @@ export class Daemon {
   readonly #sockets = new Map<string, SocketEntry>();
   readonly #instances = new Map<string, InstanceExtras>();
   readonly #scripts = new Map<string, TrackScript>();
+  /** vrrp_sync_group runners: their members' inputs go through them. */
+  readonly #groups = new Map<string, SyncGroupRunner>();
   readonly #links: LinkWatcher;
   readonly #garp = new GarpSender();
   readonly #aggregator: AnomalyAggregator;
@@ -135,6 +138,7 @@ export class Daemon {
 
     for (const model of this.#config.instances) this.#createInstance(model);
     for (const s of this.#config.scripts) this.#createScript(s.name);
+    this.#wireGroups();
 
     this.#control = new ControlServer(paths.socket, (req) => {
       if (req.cmd === 'status') return buildStatus(this);
@@ -196,6 +200,7 @@ export class Daemon {
       x.timer.close();
     }
     await Promise.all([...this.#instances.values()].map((x) => withTimeout(x.notify.idle(), (this.#o.notifyTimeoutMs ?? 10_000) + 1000)));
+    await Promise.all([...this.#groups.values()].map((g) => withTimeout(g.notifyQueue.idle(), (this.#o.notifyTimeoutMs ?? 10_000) + 1000)));
     this.#aggregator.flush(wallUs(), true);
     for (const i of this.#intervals) clearInterval(i);
     for (const e of this.#sockets.values()) e.socket.close();
@@ -253,6 +258,7 @@ export class Daemon {
       this.#createScript(s.name);
       this.#scripts.get(s.name)?.start();
     }
+    this.#wireGroups();
     for (const name of [...restarted, ...added]) {
       const x = this.#instances.get(name)!;
       this.#recomputeTracking(x, false);
@@ -360,12 +366,28 @@ export class Daemon {
     this.#instances.set(model.name, extras);
     // track_interface (weights) and, unless dont_track_primary, the instance's own interface (weight 0).
     if (!model.dontTrackPrimary) this.#links.watch(model.interface);
-    for (const t of model.trackInterfaces) this.#links.watch(t.name);
+    for (const t of instanceTrackers(model, this.#config)) if (t.kind === 'interface') this.#links.watch(t.name);
+  }
+
+  /** vrrp_sync_group: each member's inputs go through its group (sync-group-runner.ts). */
+  #wireGroups(): void {
+    for (const x of this.#instances.values()) x.runner.routeThrough(undefined);
+    this.#groups.clear();
+    for (const g of this.#config.syncGroups) {
+      const faulted = g.instances.filter((n) => this.#instances.get(n)?.faulted === true);
+      const group = new SyncGroupRunner(g, (n) => this.#instances.get(n)?.runner, faulted, this.#log, this.#o.notifyTimeoutMs ?? 10_000);
+      group.attach();
+      this.#groups.set(g.name, group);
+    }
+  }
+
+  #tracksScript(m: VrrpInstance, name: string): boolean {
+    return instanceTrackers(m, this.#config).some((t) => t.kind === 'script' && t.name === name);
   }
 
   #createScript(name: string): void {
     const s = this.#config.scripts.find((x) => x.name === name)!;
-    const used = this.#config.instances.some((i) => i.trackScripts.some((t) => t.name === name));
+    const used = this.#config.instances.some((i) => this.#tracksScript(i, name));
     if (!used) return; // keepalived runs only scripts that some instance tracks
     this.#scripts.set(
       name,
@@ -379,7 +401,7 @@ export class Daemon {
         initFail: s.initFail,
         onHealth: (n, health, last) => {
           this.#log.info(`track script ${n} is now ${health === 'ok' ? 'OK' : 'KO'}`, { code: last.code, timedOut: last.timedOut || undefined });
-          for (const [, x] of this.#instances) if (x.runner.model.trackScripts.some((t) => t.name === n)) this.#recomputeTracking(x, true);
+          for (const [, x] of this.#instances) if (this.#tracksScript(x.runner.model, n)) this.#recomputeTracking(x, true);
         },
       }),
     );
@@ -389,7 +411,7 @@ export class Daemon {
     this.#log.info(`interface ${ifname} is ${up ? 'up' : 'down'}`);
     for (const [, x] of this.#instances) {
       const m = x.runner.model;
-      if ((m.interface === ifname && !m.dontTrackPrimary) || m.trackInterfaces.some((t) => t.name === ifname)) this.#recomputeTracking(x, true);
+      if ((m.interface === ifname && !m.dontTrackPrimary) || instanceTrackers(m, this.#config).some((t) => t.kind === 'interface' && t.name === ifname)) this.#recomputeTracking(x, true);
     }
   }
 
@@ -398,13 +420,16 @@ export class Daemon {
     const m = x.runner.model;
     const views: TrackerView[] = [];
     if (!m.dontTrackPrimary) views.push({ weight: 0, up: this.#links.isUp(m.interface) });
-    for (const t of m.trackInterfaces) views.push({ weight: t.weight, reverse: t.weightReverse, up: this.#links.isUp(t.name) });
-    for (const t of m.trackScripts) {
+    // track_interface / track_script, with the sync group's and its weight rules (sync-group-runner.ts).
+    for (const t of instanceTrackers(m, this.#config)) {
+      if (t.kind === 'interface') {
+        views.push({ weight: t.weight, reverse: t.reverse, up: this.#links.isUp(t.name) });
+        continue;
+      }
       const script = this.#scripts.get(t.name);
-      const def = this.#config.scripts.find((s) => s.name === t.name);
-      if (!script || !def) continue;
+      if (!script) continue;
       const h = script.health;
-      views.push({ weight: t.weight ?? def.weight, reverse: t.weightReverse || def.weightReverse, up: h === 'init' ? undefined : h === 'ok' });
+      views.push({ weight: t.weight, reverse: t.reverse, up: h === 'init' ? undefined : h === 'ok' });
     }
     const eff = effectivePriority(x.runner.config.priority, views);
     const wasFaulted = x.faulted;

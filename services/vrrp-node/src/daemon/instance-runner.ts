@@ -16,6 +16,7 @@ import type {
   ValidationConfig,
   AnomalyClass,
   ArmedTimer,
+  StepResult,
 } from '@hotstandby/protocol';
 import { initialState, nextTimer, step, validateAdvertisement } from '@hotstandby/protocol';
 import { advertBytes } from './advert-bytes.js';
@@ -87,6 +88,8 @@ export class InstanceRunner {
   #lastFailoverLatencyUs: number | undefined;
   /** The state before the step being executed (telemetry). */
   #before: State;
+  /** Set for a vrrp_sync_group member: its inputs go through the group (sync-group-runner.ts). */
+  #route: ((input: Input, now: number) => void) | undefined;
 
   constructor(model: VrrpInstance, config: InstanceConfig, validation: ValidationConfig, group: IpAddress, ports: InstancePorts) {
     this.model = model;
@@ -118,10 +121,20 @@ export class InstanceRunner {
   }
 
   input(input: Input, now = this.#ports.now()): void {
+    if (this.#route) this.#route(input, now);
+    else this.apply(step(this.config, this.#state, input, now), now);
+  }
+
+  /** A sync group member: every input goes to `route`, which steps the group and calls apply(). */
+  routeThrough(route: ((input: Input, now: number) => void) | undefined): void {
+    this.#route = route;
+  }
+
+  /** Take a step's new state and carry out its effects (the group runner steps members itself). */
+  apply(result: StepResult, now: number): void {
     this.#before = this.#state;
-    const { state, effects } = step(this.config, this.#state, input, now);
-    this.#state = state;
-    for (const effect of effects) this.#execute(effect, now);
+    this.#state = result.state;
+    for (const effect of result.effects) this.#execute(effect, now);
     this.#rearm();
   }
 
