@@ -262,6 +262,16 @@ describe('timeline page (headless Chromium, real Postgres, real HTTP API)', () =
     await tip.waitFor({ state: 'visible' });
     const text = await tip.innerText();
     for (const s of ['auth-mismatch', '×3', 'node2', '10.10.10.200']) assert.ok(text.includes(s), `anomaly tooltip lacks ${s}: ${text}`);
+    // On screen, next to the marker, and not clipped: a dark box with light text.
+    const shot = await page.screenshot();
+    writeFileSync(join(shots, 'tooltip.png'), shot);
+    const img = readPng(shot);
+    const tb = await boxOf(page, '#tooltip');
+    const mb = await boxOf(page, '#chart g.marker.anomaly');
+    assert.ok(tb.x + tb.width <= img.width && tb.y + tb.height <= img.height, 'tooltip inside the viewport');
+    assert.ok(Math.abs(tb.x - (mb.x + mb.width)) < 40 && tb.y < mb.y + mb.height && tb.y + tb.height > mb.y, `tooltip ${JSON.stringify(tb)} beside marker ${JSON.stringify(mb)}`);
+    const corner = img.pixel(tb.x + 3, tb.y + tb.height - 3);
+    assert.ok(corner.slice(0, 3).every((v) => v < 60), `tooltip background ${corner.join()}`);
     const alert = page.locator('#chart g.marker.alert', { hasText: '' }).filter({ has: page.locator('path.shape') });
     // The split-brain alert's triangle (there may be VIP-drift alerts too: pick by its details).
     let found = '';
@@ -359,6 +369,30 @@ describe('timeline page (headless Chromium, real Postgres, real HTTP API)', () =
     await tipped.hover();
     assert.match(await page.locator('#tooltip').innerText(), /ttl/);
     assert.deepEqual(problems, []);
+  });
+
+  test('a link without a VRID (node-lost alerts are per domain) opens the domain\'s router; no parameters at all follow now', async () => {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await p.goto(`${api.url}/timeline?domain=${encodeURIComponent(DOMAIN)}&at=${encodeURIComponent(at(135))}`);
+      await p.waitForSelector('#chart rect.overlap.split-brain');
+      assert.equal(await p.locator('#router').inputValue(), `${DOMAIN}|51`);
+      assert.equal(await p.locator('#live').isChecked(), false);
+      assert.match(await p.locator('#answer').innerText(), /split brain/);
+      await p.goto(`${api.url}/timeline`);
+      await p.waitForSelector('#chart rect.bar');
+      assert.equal(await p.locator('#live').isChecked(), true);
+      // Six days after the seeded history: node1 is still MASTER across the whole window.
+      assert.equal(await p.locator('#chart rect.bar').count(), 1);
+      assert.equal(await p.locator('#chart rect.bar').getAttribute('data-node'), 'node1');
+      assert.match((await p.locator('#chart rect.bar').getAttribute('class'))!, /bar-open/);
+      const g = await geometry(p);
+      await p.mouse.move(g.plotX + g.plotW / 2, g.lanes.node1!.y + 4);
+      assert.match(await p.locator('#answer').innerText(), /node1 was MASTER/);
+      assert.equal(new URL(p.url()).searchParams.get('vrid'), '51');
+    } finally {
+      await p.close();
+    }
   });
 
   test('a bearer-token auditor: the page asks for the token and then shows the data', async () => {

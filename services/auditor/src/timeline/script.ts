@@ -149,8 +149,11 @@ export const TIMELINE_SCRIPT = String.raw`
         var o = html('option', 'VRID ' + r.vrid + ' · ' + r.domain + ' (' + r.nodes.join(', ') + ')', ui.router);
         o.value = r.domain + '|' + r.vrid;
       });
-      if (state.vrid === null && body.routers.length > 0) {
-        var latest = body.routers.slice().sort(function (a, b) { return parseTime(b.lastChange) - parseTime(a.lastChange); })[0];
+      // No VRID in the link (a node-lost alert is per domain): the domain's router that changed hands
+      // last, or the whole fleet's when no domain is given either.
+      var candidates = body.routers.filter(function (r) { return !state.domain || r.domain === state.domain; });
+      if (state.vrid === null && candidates.length > 0) {
+        var latest = candidates.slice().sort(function (a, b) { return parseTime(b.lastChange) - parseTime(a.lastChange); })[0];
         state.domain = latest.domain;
         state.vrid = latest.vrid;
       }
