@@ -82,6 +82,13 @@ describe('environment', () => {
     assert.deepEqual(r.value.enabled, ['console']);
   });
 
+  test('NOTIFIER_CONSOLE=1 keeps the console on beside Slack', () => {
+    const r = channelSettings({ SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/secret', NOTIFIER_CONSOLE: '1' });
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.enabled, ['slack', 'console']);
+    assert.match(r.value.sources.join('; '), /console: stdout \(NOTIFIER_CONSOLE=1\)/);
+  });
+
   test('SLACK_WEBHOOK_URL and SMTP_URL enable their channels; the console is then off', () => {
     const r = channelSettings({ SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/secret', SMTP_URL: 'smtp://u:p@mail:587', ALERT_EMAIL_TO: 'a@x, b@y', ALERT_EMAIL_FROM: 'hs@x' });
     assert.ok(r.ok);

@@ -38,6 +38,7 @@ environment:
   SMTP_URL            smtp://user:pass@host:587 (smtps:// for implicit TLS)
   ALERT_EMAIL_TO      comma-separated recipients      ALERT_EMAIL_FROM  sender address
   AUDITOR_URL         base URL of the auditor, for timeline links
+  NOTIFIER_CONSOLE=1  print every message on stdout too
 With neither SLACK_WEBHOOK_URL nor SMTP_URL (nor keepalived smtp_server), alerts go to stdout.`;
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -4,6 +4,7 @@
 //   SMTP_URL=smtp://user:pass@host:587     → email (smtps:// for implicit TLS), with
 //   ALERT_EMAIL_TO=a@x,b@y  ALERT_EMAIL_FROM=hotstandby@x
 // With neither Slack nor e-mail, the console channel (stdout) is enabled: the tutorial demo's.
+// NOTIFIER_CONSOLE=1 keeps it on beside them (the tutorial, to show what went to Slack and e-mail).
 import type { Channel } from '../alert/notice.js';
 import type { ConfigResult } from './routes.js';
 import type { KeepalivedEmail } from './keepalived.js';
@@ -88,8 +89,9 @@ export function channelSettings(env: Env, keepalived?: KeepalivedEmail): ConfigR
     return { ok: false, reason: 'ALERT_EMAIL_TO is set but SMTP_URL is not' };
   }
 
-  const console = !slack && !email;
-  if (console) sources.push('console: stdout (no SLACK_WEBHOOK_URL or SMTP_URL)');
+  const forced = env['NOTIFIER_CONSOLE'] === '1';
+  const console = forced || (!slack && !email);
+  if (console) sources.push(forced ? 'console: stdout (NOTIFIER_CONSOLE=1)' : 'console: stdout (no SLACK_WEBHOOK_URL or SMTP_URL)');
   const enabled: Channel[] = [...(slack ? (['slack'] as const) : []), ...(email ? (['email'] as const) : []), ...(console ? (['console'] as const) : [])];
   return { ok: true, value: { ...(slack ? { slack } : {}), ...(email ? { email } : {}), console, enabled, sources } };
 }
