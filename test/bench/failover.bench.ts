@@ -121,7 +121,10 @@ interface Series {
   error?: string;
 }
 
-async function oneRun(lab: Lab, c: Case, kind: Kind, master: Peer, backup: Peer): Promise<Gap | undefined> {
+/** A measured gap, or why there is none. */
+type RunResult = { gap: Gap } | { miss: string };
+
+async function oneRun(lab: Lab, c: Case, kind: Kind, master: Peer, backup: Peer): Promise<RunResult> {
   const cap = await lab.capture({ filter: 'ip proto 112 or arp' });
   // At least one advert of the master in the capture before it goes (1 s at VRRPv2).
   await sleep(Math.max(300, (c.advertUs / 1000) * 1.2));
@@ -129,11 +132,12 @@ async function oneRun(lab: Lab, c: Case, kind: Kind, master: Peer, backup: Peer)
   const since = backup.mark();
   if (kind === 'crash') await master.crash();
   else await master.stop();
-  let tookOver = true;
+  const timeoutMs = (3 * formulaUs(c, 'crash')) / 1000 + 5_000;
+  let miss: string | undefined;
   try {
-    await backup.waitState('VI_1', 'MASTER', since, 3 * formulaUs(c, 'crash') / 1000 + 5_000);
+    await backup.waitState('VI_1', 'MASTER', since, timeoutMs);
   } catch {
-    tookOver = false;
+    miss = `the backup logged no MASTER transition within ${timeoutMs.toFixed(0)} ms`;
   }
   await sleep(500); // the new master's first gratuitous ARPs
   const pcap = await cap.stop();
@@ -142,7 +146,9 @@ async function oneRun(lab: Lab, c: Case, kind: Kind, master: Peer, backup: Peer)
   const masterSince = await master.start();
   await master.waitState('VI_1', 'MASTER', masterSince);
   await backup.waitState('VI_1', 'BACKUP', backupSince);
-  return tookOver ? failoverGap(pcap, { vrid: 51, oldMaster: NODE1, newMaster: NODE2, vips: [VIP], afterUs }) : undefined;
+  if (miss !== undefined) return { miss };
+  const gap = failoverGap(pcap, { vrid: 51, oldMaster: NODE1, newMaster: NODE2, vips: [VIP], afterUs });
+  return gap ? { gap } : { miss: 'the takeover is not in the capture' };
 }
 
 async function measureCase(c: Case, impl: Impl, runs: number, labIndex: number): Promise<Record<Kind, Series>> {
@@ -155,10 +161,10 @@ async function measureCase(c: Case, impl: Impl, runs: number, labIndex: number):
     await backup.waitState('VI_1', 'BACKUP', await backup.start());
     for (const kind of ['crash', 'graceful'] as const) {
       for (let i = 0; i < runs; i++) {
-        const gap = await oneRun(lab, c, kind, master, backup);
-        if (gap) out[kind].gaps.push(gap);
+        const r = await oneRun(lab, c, kind, master, backup);
+        if ('gap' in r) out[kind].gaps.push(r.gap);
         else out[kind].failed++;
-        process.stderr.write(`  ${c.id} ${kind} backup=${impl} run ${i + 1}/${runs}: ${gap ? ms(gap.toAdvertUs) : 'no takeover seen'}\n`);
+        process.stderr.write(`  ${c.id} ${kind} backup=${impl} run ${i + 1}/${runs}: ${'gap' in r ? ms(r.gap.toAdvertUs) : r.miss}\n`);
       }
     }
   } catch (e) {
