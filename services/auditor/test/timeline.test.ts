@@ -184,7 +184,7 @@ describe('timeline page (headless Chromium, real Postgres, real HTTP API)', () =
     const r = (await (await fetch(`${api.url}/api/v1/timeline?vrid=51&domain=${encodeURIComponent(DOMAIN)}&from=${encodeURIComponent(at(-15))}&to=${encodeURIComponent(at(285))}`)).json()) as {
       nodes: string[];
       intervals: { node: string; from: string; to: string | null }[];
-      overlaps: { from: string; to: string | null; nodes: string[]; splitBrain: boolean }[];
+      overlaps: { from: string; to: string | null; nodes: string[]; kind: string }[];
       alerts: { kind: string; state: string; nodes: string[] }[];
       anomalies: { class: string; node: string; count: number }[];
     };
@@ -197,7 +197,7 @@ describe('timeline page (headless Chromium, real Postgres, real HTTP API)', () =
         ['node1', at(120), null],
       ],
     );
-    assert.deepEqual(r.overlaps, [{ from: at(120), to: at(150), nodes: ['node1', 'node2'], splitBrain: true }]);
+    assert.deepEqual(r.overlaps, [{ from: at(120), to: at(150), nodes: ['node1', 'node2'], kind: 'split-brain' }]);
     assert.ok(
       r.alerts.some((a) => a.kind === 'split-brain' && a.state === 'resolved' && a.nodes.join() === 'node1,node2'),
       JSON.stringify(r.alerts),
@@ -253,7 +253,7 @@ describe('timeline page (headless Chromium, real Postgres, real HTTP API)', () =
     near(band.x, xOf(g, 120), 1.5, 'band starts');
     near(band.x + band.width, xOf(g, 150), 1.5, 'band ends');
     for (const lane of Object.values(g.lanes)) assert.ok(band.y <= lane.y && band.y + band.height >= lane.y + lane.height, 'band covers every lane');
-    assert.equal(await page.locator('#chart rect.overlap.handover').count(), 0);
+    assert.equal(await page.locator('#chart rect.overlap.handover, #chart rect.overlap.unconfirmed').count(), 0);
   });
 
   test('hovering a marker shows its details', async () => {
@@ -463,6 +463,33 @@ describe('timeline API answers and page assets', () => {
     assert.equal(new URL(r.headers.get('location')!, `${api.url}/timeline/`).href, `${api.url}/timeline?vrid=51`);
   });
 
+  test('a crashed master\'s still-open interval is an overlap without an alert, gone once the node is heard again', async () => {
+    const a = new FakeNode('crash1');
+    const b = new FakeNode('crash2');
+    const p = new Projector(emptyFleet(), DEFAULT_DETECT_CONFIG);
+    const hb = (n: FakeNode, s: number, st: 'MASTER' | 'BACKUP') => n.heartbeat(s, [{ vrid: 53, state: st, installedVips: [] }], 10_000);
+    // crash1 dies after its heartbeat at 10 s (a crash emits no transition); crash2 takes over at 13.6 s.
+    const evs: HsEvent[] = [a.transition(0, 'INIT', 'MASTER', { vrid: 53, reason: 'startup' }), b.transition(0.1, 'INIT', 'BACKUP', { vrid: 53, reason: 'startup' }), hb(a, 10, 'MASTER'), hb(b, 10, 'BACKUP'), b.transition(13.6, 'BACKUP', 'MASTER', { vrid: 53, reason: 'master-no-response' })];
+    await ingestBatch(t.database.db, p, evs.map((e, i) => message(e, i + 1)));
+    const get = async () =>
+      (await (await fetch(`${api.url}/api/v1/timeline?vrid=53&domain=${encodeURIComponent(DOMAIN)}&from=${encodeURIComponent(at(-5))}&to=${encodeURIComponent(at(60))}`)).json()) as {
+        overlaps: { from: string; to: string | null; kind: string }[];
+        intervals: { node: string; to: string | null; endReason: string | null }[];
+      };
+    assert.deepEqual((await get()).overlaps, [{ from: at(13.6), to: null, nodes: ['crash1', 'crash2'], kind: 'unconfirmed' }]);
+    a.reboot('0192f0a0b0c0eeeeeeee');
+    await ingestBatch(t.database.db, p, [message(a.transition(30, 'INIT', 'BACKUP', { vrid: 53, reason: 'startup' }), evs.length + 1)]);
+    const after = await get();
+    assert.deepEqual(after.overlaps, []);
+    assert.deepEqual(
+      after.intervals.map((i) => [i.node, i.to, i.endReason]),
+      [
+        ['crash1', at(10), 'node-restarted'],
+        ['crash2', null, null],
+      ],
+    );
+  });
+
   test('the page script is valid JavaScript', () => {
     assert.doesNotThrow(() => new Script(TIMELINE_SCRIPT));
   });
@@ -482,8 +509,8 @@ describe('overlap windows (what the page paints)', () => {
       cfg,
     );
     assert.deepEqual(o, [
-      { from: s(10), to: s(10.001), nodes: ['a', 'b'], splitBrain: false },
-      { from: s(20), to: s(30), nodes: ['a', 'b'], splitBrain: true },
+      { from: s(10), to: s(10.001), nodes: ['a', 'b'], beyondGrace: false },
+      { from: s(20), to: s(30), nodes: ['a', 'b'], beyondGrace: true },
     ]);
   });
   test('a third master starts a new window; an open overlap is judged against now', () => {
@@ -497,10 +524,10 @@ describe('overlap windows (what the page paints)', () => {
       cfg,
     );
     assert.deepEqual(o, [
-      { from: s(5), to: s(8), nodes: ['a', 'b'], splitBrain: true },
-      { from: s(8), to: s(9), nodes: ['a', 'b', 'c'], splitBrain: true },
+      { from: s(5), to: s(8), nodes: ['a', 'b'], beyondGrace: true },
+      { from: s(8), to: s(9), nodes: ['a', 'b', 'c'], beyondGrace: true },
       // Still open, 0.3 s old at "now": within the 0.6 s grace so far.
-      { from: s(9), to: null, nodes: ['a', 'b'], splitBrain: false },
+      { from: s(9), to: null, nodes: ['a', 'b'], beyondGrace: false },
     ]);
   });
 });

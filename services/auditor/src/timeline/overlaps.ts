@@ -1,5 +1,5 @@
 // Where two or more mastership bars of one VRID overlap: the windows the timeline page paints. Every
-// overlap is returned; `splitBrain` says whether it outlasted the detector's grace (detect/config.ts:
+// overlap is returned; `beyondGrace` says whether it outlasted the detector's grace (detect/config.ts:
 // a legitimate hand-over overlaps two MASTERs for a few ms, until the old one hears the new one's first
 // advert, RFC 9568 §6.4.3), so the page can paint a hand-over differently from a split brain.
 import type { DetectConfig } from '../detect/config.js';
@@ -19,7 +19,7 @@ export interface Overlap {
   to: Micros | null;
   /** The nodes MASTER during the whole window, sorted. */
   nodes: string[];
-  splitBrain: boolean;
+  beyondGrace: boolean;
 }
 
 /**
@@ -45,7 +45,7 @@ export function overlaps(bars: readonly Bar[], now: Micros, cfg: Pick<DetectConf
     const intervalCs = Math.max(...open.members.map((b) => b.intervalCs));
     // The same grace as detect/split-brain.ts splitBrainGraceUs.
     const grace = intervalCs * 10_000 * cfg.splitBrainGraceIntervals + cfg.skewToleranceUs;
-    out.push({ from: open.from, to: t, nodes: [...new Set(open.members.map((b) => b.node))].sort(), splitBrain: end - open.from >= grace });
+    out.push({ from: open.from, to: t, nodes: [...new Set(open.members.map((b) => b.node))].sort(), beyondGrace: end - open.from >= grace });
     open = undefined;
   };
   for (let i = 0; i < edges.length; ) {

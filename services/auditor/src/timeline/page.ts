@@ -44,11 +44,12 @@ export const TIMELINE_HTML = String.raw`<!doctype html>
     <svg id="chart" tabindex="0" role="group" aria-roledescription="timeline" aria-label="Mastership timeline" aria-describedby="chart-help"></svg>
     <div id="tooltip" role="tooltip" hidden></div>
   </div>
-  <p id="chart-help" class="visually-hidden">Each lane is a node; a bar means the node was MASTER. Red bands: split brain. Diamonds: anomalies. Triangles: alerts. Left and right arrow keys move the time cursor, Enter pins it, Tab visits bars and markers.</p>
+  <p id="chart-help" class="visually-hidden">Each lane is a node; a bar means the node was MASTER. Red bands: split brain; amber: overlaps that are hand-overs or have no split-brain alert. Diamonds: anomalies. Triangles: alerts. Left and right arrow keys move the time cursor, Enter pins it, Tab visits bars and markers.</p>
   <ul class="legend" aria-label="Legend">
     <li><span class="swatch master"></span>MASTER (bar per node, dashed edge: still MASTER)</li>
     <li><span class="swatch split"></span>split brain (two or more MASTERs beyond the grace)</li>
     <li><span class="swatch handover"></span>hand-over overlap (within the grace)</li>
+    <li><span class="swatch unconfirmed"></span>overlap without a split-brain alert</li>
     <li><span class="swatch anomaly"></span>anomaly</li>
     <li><span class="swatch alert"></span>alert</li>
   </ul>

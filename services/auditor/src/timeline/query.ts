@@ -7,9 +7,11 @@ import type { Executor } from '../project/store.js';
 import type { Interval } from '../query/master-at.js';
 import { during, intervalOut } from '../query/master-at.js';
 import { alerts, events, mastership } from '../schema/index.js';
+import type { AlertRow } from '../schema/index.js';
 import type { Micros } from '../time/micros.js';
 import { parseTimestamp, toIso } from '../time/micros.js';
 import { overlaps } from './overlaps.js';
+import type { Overlap } from './overlaps.js';
 
 export interface TimelineQuery {
   vrid: number;
@@ -44,12 +46,21 @@ export interface TimelineAlert {
   resolvedAt: string | null;
 }
 
+/**
+ * - `handover`: within the split-brain grace, an ordinary hand-over.
+ * - `split-brain`: beyond the grace, and the split-brain detector raised an alert for it.
+ * - `unconfirmed`: beyond the grace without an alert (yet): typically a crashed MASTER, whose interval
+ *   stays open until it is heard again or declared lost — then it is closed back at its last sign of
+ *   life and the overlap disappears (project/projector.ts) — or a split brain still inside the
+ *   detector's liveness check (detect/split-brain.ts).
+ */
+export type OverlapKind = 'handover' | 'split-brain' | 'unconfirmed';
+
 export interface TimelineOverlap {
   from: string;
   to: string | null;
   nodes: string[];
-  /** Longer than the split-brain grace; false: an ordinary hand-over overlap. */
-  splitBrain: boolean;
+  kind: OverlapKind;
 }
 
 export interface Timeline {
@@ -142,7 +153,7 @@ export async function timeline(db: Executor, q: TimelineQuery, cfg: Pick<DetectC
     ...head,
     nodes: [...nodes].sort(),
     intervals,
-    overlaps: overlaps(bars, q.now, cfg).map((o) => ({ from: toIso(o.from), to: o.to === null ? null : toIso(o.to), nodes: o.nodes, splitBrain: o.splitBrain })),
+    overlaps: overlaps(bars, q.now, cfg).map((o) => ({ from: toIso(o.from), to: o.to === null ? null : toIso(o.to), nodes: o.nodes, kind: overlapKind(o, alertRows, q) })),
     anomalies,
     anomaliesTruncated: anomalyRows.length > limits.anomalies,
     alerts: alertRows.map((a) => ({
@@ -157,6 +168,18 @@ export async function timeline(db: Executor, q: TimelineQuery, cfg: Pick<DetectC
       resolvedAt: a.resolvedAt === null ? null : iso(a.resolvedAt),
     })),
   };
+}
+
+function overlapKind(o: Overlap, alertRows: readonly AlertRow[], q: TimelineQuery): OverlapKind {
+  if (!o.beyondGrace) return 'handover';
+  const end = o.to ?? q.now;
+  const alerted = alertRows.some((a) => {
+    if (a.kind !== 'split-brain' || a.vrid !== q.vrid) return false;
+    const f = parseTimestamp(a.firstSeen)!;
+    const r = a.resolvedAt === null ? Number.POSITIVE_INFINITY : parseTimestamp(a.resolvedAt)!;
+    return f < end && r > o.from;
+  });
+  return alerted ? 'split-brain' : 'unconfirmed';
 }
 
 export interface KnownRouter {

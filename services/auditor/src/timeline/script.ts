@@ -279,10 +279,12 @@ export const TIMELINE_SCRIPT = String.raw`
       if (e <= win.from || f >= win.to) return;
       var x1 = x(clampT(f)), x2 = x(clampT(e));
       var w = Math.max(2, x2 - x1);
-      var cls = o.splitBrain ? 'overlap split-brain' : 'overlap handover';
+      var cls = 'overlap ' + o.kind;
       var band = svg('rect', { x: x1, y: 4, width: w, height: lanesBottom - 4, class: cls, 'data-from': o.from, 'data-to': o.to === null ? '' : o.to, 'data-nodes': o.nodes.join(',') }, gb);
-      svg('title', {}, band).textContent = (o.splitBrain ? 'Split brain: ' : 'Hand-over overlap: ') + o.nodes.join(' and ') + ' MASTER together, ' + fmt(f) + ' – ' + (o.to === null ? 'now' : fmt(e)) + ' (' + fmtDuration(e - f) + ')';
-      if (o.splitBrain) {
+      var what = { 'split-brain': 'Split brain: ', handover: 'Hand-over overlap: ', unconfirmed: 'Overlap without a split-brain alert (a crashed MASTER’s interval stays open until it is heard again or declared lost): ' }[o.kind];
+      svg('title', {}, band).textContent = what + o.nodes.join(' and ') + ' MASTER together, ' + fmt(f) + ' – ' + (o.to === null ? 'now' : fmt(e)) + ' (' + fmtDuration(e - f) + ')';
+      if (o.kind === 'unconfirmed' && w > 76) svg('text', { x: x1 + 7, y: 18, class: 'band-label unconfirmed' }, gb).textContent = 'overlap, no alert';
+      if (o.kind === 'split-brain') {
         if (f >= win.from) svg('rect', { x: x1, y: 4, width: Math.min(3, w), height: lanesBottom - 4, class: 'overlap split-brain-edge' }, gb);
         if (o.to !== null && e <= win.to) svg('rect', { x: x1 + w - Math.min(3, w), y: 4, width: Math.min(3, w), height: lanesBottom - 4, class: 'overlap split-brain-edge' }, gb);
         if (w > 76) svg('text', { x: x1 + 7, y: 18, class: 'band-label' }, gb).textContent = 'split brain';

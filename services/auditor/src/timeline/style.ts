@@ -49,6 +49,8 @@ button:hover { background: #eef1f4; }
 #chart .overlap.split-brain { fill: var(--split); fill-opacity: 0.22; }
 #chart .overlap.split-brain-edge { fill: var(--split); }
 #chart .overlap.handover { fill: var(--handover); fill-opacity: 0.6; }
+#chart .overlap.unconfirmed { fill: var(--handover); fill-opacity: 0.18; }
+#chart .band-label.unconfirmed { fill: #8a5a00; }
 #chart .band-label { font-size: 12px; font-weight: 700; fill: var(--split); }
 #chart .marker { cursor: help; }
 #chart .marker:focus { outline: none; }
@@ -74,6 +76,7 @@ button:hover { background: #eef1f4; }
 .swatch.master { background: #0072b2; }
 .swatch.split { background: rgba(214, 39, 40, 0.3); }
 .swatch.handover { background: var(--handover); }
+.swatch.unconfirmed { background: rgba(230, 159, 0, 0.25); }
 .swatch.anomaly { width: 12px; background: var(--anomaly); transform: rotate(45deg) scale(0.8); }
 .swatch.alert { width: 0; height: 0; border: 7px solid transparent; border-top-color: var(--alert-open); border-bottom: 0; border-radius: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
