@@ -169,6 +169,8 @@ export const alertSchema = z.object({
   firstSeen: wallClock,
   at: wallClock,
   summary: z.string().max(2000).optional(),
+  /** The auditor's detect span (W3C trace context): the notifier's delivery continues it. */
+  traceparent: traceparent.optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 

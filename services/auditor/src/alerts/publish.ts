@@ -3,12 +3,26 @@
 // crash between commit and publish). The `*_published` flags make a restart publish what is missing.
 import { and, eq } from 'drizzle-orm';
 import type { JetStreamClient } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 import { SCHEMA_VERSION, alertMessageId, alertSchema, alertSubject } from '@hotstandby/events';
 import type { Alert, AlertKind } from '@hotstandby/events';
 import type { Db } from '../db/database.js';
 import { alerts } from '../schema/index.js';
 import type { AlertRow } from '../schema/index.js';
 import { parseTimestamp, toIso } from '../time/micros.js';
+import { traceAlert } from '../telemetry/trace.js';
+
+/** Publishes one alert state inside its `auditor.detect` span (telemetry/trace.ts). */
+async function publishAlert(db: Db, js: JetStreamClient, msg: Alert): Promise<void> {
+  const t = await traceAlert(db, msg, () => headers());
+  try {
+    await js.publish(alertSubject(msg.kind, msg.domain), JSON.stringify(t.message), { msgID: alertMessageId(msg), ...t.publishOptions });
+    t.end();
+  } catch (err) {
+    t.end(err);
+    throw err;
+  }
+}
 
 export function alertMessage(row: AlertRow, state: 'raised' | 'resolved'): Alert {
   const at = state === 'raised' ? row.raisedAt : (row.resolvedAt ?? row.raisedAt);
@@ -34,8 +48,7 @@ export async function publishPendingAlerts(db: Db, js: JetStreamClient): Promise
   let count = 0;
   const pendingRaised = await db.select().from(alerts).where(eq(alerts.raisedPublished, false)).orderBy(alerts.raisedAt);
   for (const row of pendingRaised) {
-    const msg = alertMessage(row, 'raised');
-    await js.publish(alertSubject(msg.kind, msg.domain), JSON.stringify(msg), { msgID: alertMessageId(msg) });
+    await publishAlert(db, js, alertMessage(row, 'raised'));
     await db.update(alerts).set({ raisedPublished: true }).where(eq(alerts.id, row.id));
     count++;
   }
@@ -46,8 +59,7 @@ export async function publishPendingAlerts(db: Db, js: JetStreamClient): Promise
     .orderBy(alerts.resolvedAt);
   for (const row of pendingResolved) {
     // A resolve is only published after its raise (the loop above ran first).
-    const msg = alertMessage(row, 'resolved');
-    await js.publish(alertSubject(msg.kind, msg.domain), JSON.stringify(msg), { msgID: alertMessageId(msg) });
+    await publishAlert(db, js, alertMessage(row, 'resolved'));
     await db.update(alerts).set({ resolvedPublished: true }).where(eq(alerts.id, row.id));
     count++;
   }

@@ -13,6 +13,7 @@ import type { Interval } from '../query/master-at.js';
 import { startAuditor } from '../service/auditor.js';
 import { parseDuration, parseTimestamp, toIso } from '../time/micros.js';
 import { table } from './table.js';
+import { startTelemetry } from '@hotstandby/telemetry-sdk';
 
 const USAGE = `usage: vrrp-auditor <command> [options]
 
@@ -59,8 +60,17 @@ function printIntervals(rows: Interval[], json: boolean, empty: string): void {
   }
   console.log(
     table(
-      ['NODE', 'INSTANCE', 'VRID', 'DOMAIN', 'FROM', 'TO', 'WHY (START / END)'],
-      rows.map((r) => [r.node, r.instance, String(r.vrid), r.domain, r.from, r.to ?? '(still)', `${r.startReason} / ${r.endReason ?? '-'}`]),
+      ['NODE', 'INSTANCE', 'VRID', 'DOMAIN', 'FROM', 'TO', 'WHY (START / END)', 'FAILOVER'],
+      rows.map((r) => [
+        r.node,
+        r.instance,
+        String(r.vrid),
+        r.domain,
+        r.from,
+        r.to ?? '(still)',
+        `${r.startReason} / ${r.endReason ?? '-'}`,
+        r.failoverLatencyUs !== undefined && r.failoverLatencyUs !== null ? `${(r.failoverLatencyUs / 1000).toFixed(1)} ms` : '-',
+      ]),
     ),
   );
 }
@@ -159,6 +169,8 @@ export async function main(argv: string[]): Promise<number> {
       const listen = values.listen ?? '127.0.0.1:8480';
       const m = /^(.*):(\d{1,5})$/.exec(listen);
       if (!m) throw new UsageError(`--listen must be HOST:PORT, got ${listen}`);
+      // OpenTelemetry, once, for this process (off unless OTEL_* configures it).
+      const telemetry = await startTelemetry({ serviceName: 'vrrp-auditor' });
       const db = await open(values.database);
       const auditor = await startAuditor({
         database: db,
@@ -174,6 +186,7 @@ export async function main(argv: string[]): Promise<number> {
       });
       await auditor.stop();
       await db.close();
+      await telemetry.shutdown();
       return 0;
     }
     default:

@@ -11,6 +11,7 @@ import type { Projector } from '../project/projector.js';
 import type { BatchResult, IncomingMessage } from './batch.js';
 import { ingestBatch } from './batch.js';
 import { AUDITOR_DURABLE } from './streams.js';
+import { startIngestSpans } from '../telemetry/trace.js';
 
 export interface ConsumerOptions {
   durable?: string;
@@ -44,6 +45,7 @@ export async function startConsumer(nc: NatsConnection, db: Db, projector: () =>
     const batch = buffer;
     buffer = [];
     if (batch.length === 0) return;
+    const spans = startIngestSpans(batch); // traced messages continue their node's trace
     let result: BatchResult;
     try {
       const run = () => ingestBatch(db, projector(), batch.map(toIncoming));
@@ -51,11 +53,13 @@ export async function startConsumer(nc: NatsConnection, db: Db, projector: () =>
     } catch (err) {
       // Nothing was committed: ask for redelivery, and let the owner reload the projector's view.
       for (const m of batch) m.nak(1000);
+      spans.end(err);
       if (opts.onError) await opts.onError(err);
       else throw err;
       return;
     }
     for (const m of batch) m.ack();
+    spans.end();
     await opts.onBatch?.(result, batch.length);
   };
 

@@ -1,16 +1,18 @@
 // Mastership intervals of a VRID overlapping [from, to), oldest first.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../project/store.js';
-import { mastership } from '../schema/index.js';
+import { events, mastership } from '../schema/index.js';
 import type { Micros } from '../time/micros.js';
 import { toIso } from '../time/micros.js';
 import type { Interval } from './master-at.js';
 import { during, intervalOut } from './master-at.js';
 
 export async function history(db: Executor, q: { vrid: number; from: Micros; to: Micros; domain?: string | undefined; limit?: number }): Promise<Interval[]> {
+  // The takeover's measured latency lives in the transition event that opened the interval.
   const rows = await db
-    .select()
+    .select({ m: mastership, latency: sql<number | string | null>`(${events.payload}->>'failoverLatencyUs')::double precision` })
     .from(mastership)
+    .leftJoin(events, eq(events.id, mastership.startEventId))
     .where(
       and(
         eq(mastership.vrid, q.vrid),
@@ -20,5 +22,5 @@ export async function history(db: Executor, q: { vrid: number; from: Micros; to:
     )
     .orderBy(asc(mastership.fromAt), asc(mastership.nodeId))
     .limit(q.limit ?? 10_000);
-  return rows.map(intervalOut);
+  return rows.map((r) => ({ ...intervalOut(r.m), failoverLatencyUs: r.latency === null ? null : Number(r.latency) }));
 }

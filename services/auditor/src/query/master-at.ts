@@ -19,6 +19,8 @@ export interface Interval {
   endReason: string | null;
   startEventId: string;
   endEventId: string | null;
+  /** Takeovers only (history): the new master's measured failover latency, from its transition event. */
+  failoverLatencyUs?: number | null;
 }
 
 export function intervalOut(r: MastershipRow): Interval {
