@@ -371,6 +371,25 @@ describe('timeline page (headless Chromium, real Postgres, real HTTP API)', () =
     assert.deepEqual(problems, []);
   });
 
+  test('earlier / later pan by half a window, the window selector zooms about the middle', async () => {
+    const toParam = () => Number(new Date(new URL(page.url()).searchParams.get('to')!)) / 1000 - T0 / 1e6;
+    // NaN while a redraw replaces the element.
+    const node1Start = async () => (await page.locator('#chart rect.bar[data-node="node1"]').first().boundingBox())?.x ?? Number.NaN;
+    near(toParam(), 285, 0.01, 'to= before panning');
+    const g = await geometry(page);
+    await page.click('#earlier');
+    await eventually('the window to move 150 s earlier', async () => Math.abs(toParam() - 135) < 0.01 && Math.abs((await node1Start()) - (g.plotX + g.plotW * (15 + 150) / 300)) < 1.5);
+    await page.click('#later');
+    await eventually('the window to move back', async () => Math.abs(toParam() - 285) < 0.01 && Math.abs((await node1Start()) - xOf(g, 0)) < 1.5);
+    await page.selectOption('#span', '15m');
+    // Same middle (135 s), three times as wide: [−315 s, 585 s).
+    await eventually('the 15-minute window', async () => Math.abs(toParam() - 585) < 0.01 && Math.abs((await node1Start()) - (g.plotX + g.plotW * 315 / 900)) < 1.5);
+    await page.selectOption('#span', '5m');
+    await eventually('the 5-minute window again', async () => Math.abs(toParam() - 285) < 0.01 && Math.abs((await node1Start()) - xOf(g, 0)) < 1.5);
+    assert.equal(await page.locator('#live').isChecked(), false);
+    assert.deepEqual(problems, []);
+  });
+
   test('a link without a VRID (node-lost alerts are per domain) opens the domain\'s router; no parameters at all follow now', async () => {
     const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
