@@ -48,6 +48,6 @@ export type { ReceiverState, UnicastPeer, ValidationConfig } from './validate/co
 export { peekVrid, validateAdvertisement, validateIpv4Datagram } from './validate/ladder.js';
 export type { LadderResult } from './validate/ladder.js';
 // vrrp_sync_group (sync/): members move together, as keepalived's vrrp_sync.c moves them.
-export { initialGroupState, memberConfigs, stepGroup, trackerWeight } from './sync/group.js';
+export { groupStartsMaster, initialGroupState, memberConfigs, stepGroup, trackerWeight } from './sync/group.js';
 export type { GroupEffect, GroupNotifyEffect, GroupState, GroupStepResult, GroupTransitionEffect, MemberStep, SyncGroupConfig, SyncGroupState, SyncMember, TrackerSource, TrackerWeightOptions } from './sync/group.js';
 export type { SyncTarget } from './fsm/input.js';

@@ -221,8 +221,13 @@ function transitionEvent(r: StepResult): TransitionEvent | undefined {
  * ... This won't work"): a group starts MASTER only if every member would.
  */
 export function memberConfigs(configs: readonly InstanceConfig[]): InstanceConfig[] {
-  const allMaster = configs.every((c) => c.priority === OWNER && c.initialState === 'MASTER');
+  const allMaster = groupStartsMaster(configs);
   return configs.map((c) => (allMaster || c.initialState === 'BACKUP' ? c : { ...c, initialState: 'BACKUP' }));
+}
+
+/** Every member is an address owner hinted MASTER: only then may members start as MASTER. */
+export function groupStartsMaster(members: readonly Pick<InstanceConfig, 'priority' | 'initialState'>[]): boolean {
+  return members.every((c) => c.priority === OWNER && c.initialState === 'MASTER');
 }
 
 /** Where a tracker of a sync-group member was configured. */

@@ -3,7 +3,7 @@
 // vrrp_notify.c).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineInstance, initialGroupState, initialState, memberConfigs, nextTimer, skewTimeUs, masterDownIntervalUs, stepGroup, trackerWeight } from '@hotstandby/protocol';
+import { defineInstance, groupStartsMaster, initialGroupState, initialState, memberConfigs, nextTimer, skewTimeUs, masterDownIntervalUs, stepGroup, trackerWeight } from '@hotstandby/protocol';
 import type { Effect, GroupEffect, Input, InstanceConfig, State, SyncGroupConfig, SyncGroupState, SyncMember, TransitionEvent } from '@hotstandby/protocol';
 
 const SELF = '10.10.10.126';
@@ -265,6 +265,7 @@ describe('vrrp_sync_group (keepalived vrrp_sync.c)', () => {
     assert.equal(rig.group.kind, 'MASTER');
     const mixed = memberConfigs([cfg('VI_1', 51, { priority: 255, initialState: 'MASTER' }), cfg('VI_2', 52)]);
     assert.deepEqual(mixed.map((c) => c.initialState), ['BACKUP', 'BACKUP']);
+    assert.equal(groupStartsMaster([{ priority: 255, initialState: 'MASTER' }, { priority: 100, initialState: 'MASTER' }]), false);
   });
 
   test('tracker weights in a sync group (vrrp_complete_instance(), sync_group_tracking_init())', () => {

@@ -26,7 +26,7 @@ import { GarpSender } from './garp-sender.js';
 import type { VipOps } from './vip-ops.js';
 import { LinkWatcher } from './link-watcher.js';
 import { buildStatus } from './status.js';
-import { instanceTrackers, SyncGroupRunner } from './sync-group-runner.js';
+import { instanceTrackers, memberStartConfig, SyncGroupRunner } from './sync-group-runner.js';
 import { InstanceTelemetry } from '../telemetry/instance-telemetry.js';
 import type { FailoverRecord } from '../telemetry/instance-telemetry.js';
 
@@ -289,7 +289,7 @@ export class Daemon {
     const local = model.family === 'ipv4' ? info.ipv4[0] : info.linkLocal6;
     const mapped = toInstanceConfig(model, local);
     if (!mapped.ok) throw new Error(mapped.reason);
-    const config = mapped.config;
+    const config = memberStartConfig(model, this.#config, mapped.config);
     const g = this.#config.global;
     const validation = toValidationConfig(model, model.family === 'ipv4' ? info.ipv4 : info.ipv6);
     const domain = o.domain !== undefined ? mustDomain(domainFromClusterName(o.domain)) : instanceDomain(model);
@@ -347,11 +347,12 @@ export class Daemon {
       sendVrrp: (data, destination, source) => {
         socket.send(data, destination, { source });
       },
+      // All addresses of a transition at once: each is its own netlink request, and the GARP waits for all.
       addVips: async (vips) => {
-        for (const v of vips) await o.vips.add(v, v.device ?? model.interface);
+        await Promise.all(vips.map((v) => o.vips.add(v, v.device ?? model.interface)));
       },
       removeVips: async (vips) => {
-        for (const v of vips) await o.vips.remove(v, v.device ?? model.interface);
+        await Promise.all(vips.map((v) => o.vips.remove(v, v.device ?? model.interface)));
       },
       sendGarp: (vips, count, intervalUs) => this.#garp.send(vips, model.interface, count, intervalUs),
       notify: (kind, priority) => this.#notify(extras, kind, priority),
@@ -475,6 +476,9 @@ export class Daemon {
       priority: ev.effectivePriority,
       master: ev.masterAddress,
       failoverMs: latency !== undefined ? Math.round(latency / 10) / 100 : undefined,
+      // Forced by a vrrp_sync_group: which group, following which member.
+      syncGroup: ev.sync?.group,
+      following: ev.sync?.member,
     });
     if (ev.from === ev.to) return; // MASTER_RX_LOWER_PRI is a log line and a notify, not a state change
     this.#emit({

@@ -1,8 +1,8 @@
 // The shell around one vrrp_sync_group: member inputs go through libs/protocol stepGroup(), which
 // decides what every member does; this file applies the member steps in order, then runs the group's
 // notify scripts. No decision is made here (sync/group.ts has keepalived's rules).
-import type { Input, SyncGroupConfig, SyncGroupState, SyncMember } from '@hotstandby/protocol';
-import { OWNER, stepGroup, trackerWeight } from '@hotstandby/protocol';
+import type { Input, InstanceConfig, SyncGroupConfig, SyncGroupState, SyncMember } from '@hotstandby/protocol';
+import { groupStartsMaster, OWNER, stepGroup, trackerWeight } from '@hotstandby/protocol';
 import type { KeepalivedConfig, SyncGroup, VrrpInstance } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
 import { NotifyQueue } from '../scripts/notify-queue.js';
@@ -120,4 +120,14 @@ export function instanceTrackers(m: VrrpInstance, config: KeepalivedConfig): Tra
     if (w) add('script', t.name, w.weight, t.weightReverse || w.reverse, 'group');
   }
   return out;
+}
+
+/**
+ * keepalived vrrp_complete_init(): in a sync group where not every member is an address owner hinted
+ * MASTER, the MASTER hints are dropped and every member starts BACKUP (libs/protocol memberConfigs()).
+ */
+export function memberStartConfig(m: VrrpInstance, config: KeepalivedConfig, c: InstanceConfig): InstanceConfig {
+  const group = m.syncGroup !== undefined ? config.syncGroups.find((g) => g.name === m.syncGroup) : undefined;
+  if (!group || c.initialState !== 'MASTER') return c;
+  return groupStartsMaster(config.instances.filter((i) => group.instances.includes(i.name))) ? c : { ...c, initialState: 'BACKUP' };
 }
