@@ -20,6 +20,7 @@ import { planNext } from './plan.js';
 import type { Bucket, RateLimit } from './rate-limit.js';
 import { fullBucket, takeToken } from './rate-limit.js';
 import { Wakeup } from './wakeup.js';
+import { startDeliverSpan } from '../telemetry/trace.js';
 
 /** Fault injection for the crash drills (a no-op unless the CLI's HS_NOTIFIER_FAILPOINT names it). */
 export type Failpoint = (name: 'after-record' | 'after-send', channel?: Channel) => void;
@@ -156,15 +157,36 @@ export class ChannelWorker {
   }
 
   async #deliver(rows: DeliveryRow[], crashedInFlight: boolean): Promise<void> {
-    const { db, channel } = this.#o;
+    const { channel } = this.#o;
     const ids = rows.map((r) => r.id);
     const ref = rows[0]!.groupRef ?? `${channel}:${rows[0]!.messageId}`;
     const notice = noticeOf(rows);
     const thread = await this.#thread(rows, notice);
-    let possibleDuplicate = crashedInFlight || rows.some((r) => r.possibleDuplicate);
+    const possibleDuplicate = crashedInFlight || rows.some((r) => r.possibleDuplicate);
     if (crashedInFlight) this.#log(`resending ${ref}: the notifier stopped while it was in flight (may be a duplicate)`);
-    let failures = rows[0]!.attempts;
+    const failures = rows[0]!.attempts;
     const started = this.#now();
+    // notifier.deliver continues the alert's trace (telemetry/trace.ts); it ends sent, dead or stopped.
+    const span = startDeliverSpan(channel, ref, rows.map((r) => r.payload));
+    try {
+      span.end(await this.#attempts(rows, ids, ref, notice, thread, possibleDuplicate, failures, started));
+    } catch (err) {
+      span.end('error', err);
+      throw err;
+    }
+  }
+
+  async #attempts(
+    rows: DeliveryRow[],
+    ids: number[],
+    ref: string,
+    notice: Notice,
+    thread: Delivery['thread'],
+    possibleDuplicate: boolean,
+    failures: number,
+    started: number,
+  ): Promise<'sent' | 'dead' | 'stopped'> {
+    const { db, channel } = this.#o;
     for (;;) {
       await store.attemptStarting(db, ids, possibleDuplicate);
       const outcome = await this.#o.send({ notice, ref, thread, possibleDuplicate });
@@ -172,7 +194,7 @@ export class ChannelWorker {
         this.#o.failpoint?.('after-send', channel);
         await store.markSent(db, ids, new Date(this.#now()));
         this.#o.onFinished?.({ status: 'sent', ids, ref });
-        return;
+        return 'sent';
       }
       failures++;
       await store.attemptFailed(db, ids, outcome.reason, outcome.ambiguous);
@@ -181,11 +203,11 @@ export class ChannelWorker {
       if (!outcome.retryable || !withinBudget(this.#o.retry, failures, this.#now() - started, delay)) {
         const why = outcome.retryable ? `gave up after ${failures} attempts: ${outcome.reason}` : `refused: ${outcome.reason}`;
         await this.#dead(rows, why);
-        return;
+        return 'dead';
       }
       this.#log(`attempt ${failures} for ${ref} failed (${outcome.reason}); next in ${delay} ms`);
       await this.#wakeup.sleep(delay, false);
-      if (this.#wakeup.stopped) return;
+      if (this.#wakeup.stopped) return 'stopped';
     }
   }
 

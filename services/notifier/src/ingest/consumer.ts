@@ -12,6 +12,7 @@ import type { Db } from '../db/database.js';
 import type { Failpoint } from '../deliver/worker.js';
 import { recordAlert, recordInvalid } from '../store/deliveries.js';
 import { NOTIFIER_DURABLE } from './streams.js';
+import { startRecordSpan } from '../telemetry/trace.js';
 
 export type Validated = { ok: true; alert: Alert } | { ok: false; reason: string };
 
@@ -55,12 +56,23 @@ export async function startAlertConsumer(nc: NatsConnection, db: Db, opts: Consu
 
   const handle = async (m: JsMsg): Promise<void> => {
     const v = validateAlertMessage(m.subject, m.data);
+    // notifier.record continues the auditor's alert span (telemetry/trace.ts).
+    const span = startRecordSpan(m.subject, m.headers, v.ok ? v.alert : undefined);
+    try {
+      span.end(await record(m, v));
+    } catch (err) {
+      span.end('error', err);
+      throw err;
+    }
+  };
+
+  const record = async (m: JsMsg, v: Validated): Promise<string> => {
     const now = new Date();
     if (!v.ok) {
       await recordInvalid(db, { subject: m.subject, streamSeq: m.seq, raw: new TextDecoder().decode(m.data), reason: v.reason, at: now });
       log(`notifier: parked invalid message #${m.seq} on ${m.subject}: ${v.reason}`);
       m.ack();
-      return;
+      return 'parked';
     }
     const channels = opts.route(v.alert);
     const inserted = await recordAlert(db, v.alert, channels, m.seq, now);
@@ -68,6 +80,7 @@ export async function startAlertConsumer(nc: NatsConnection, db: Db, opts: Consu
     opts.failpoint?.('after-record');
     m.ack();
     opts.onRecorded?.(v.alert, channels);
+    return inserted < channels.length ? 'duplicate' : 'recorded';
   };
 
   const done = (async () => {
