@@ -295,7 +295,7 @@ describe('timeline page (headless Chromium, real Postgres, real HTTP API)', () =
       [30, ['node1'], /node1 was MASTER of VRID 51 \(since .* startup\)/],
       [60.4, [], /no node was MASTER/],
       [100, ['node2'], /node2 was MASTER/],
-      [135, ['node1', 'node2'], /split brain — node1 and node2 were all MASTER/],
+      [135, ['node1', 'node2'], /split brain — node1 and node2 were both MASTER/],
       [180, ['node1'], /node1 was MASTER/],
     ];
     for (const [s, masters, text] of cases) {

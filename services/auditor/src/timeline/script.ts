@@ -477,7 +477,7 @@ export const TIMELINE_SCRIPT = String.raw`
       a.className = 'split';
       a.appendChild(document.createTextNode(head + ': '));
       html('strong', 'split brain', a);
-      a.appendChild(document.createTextNode(' — ' + names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1] + ' were all MASTER of VRID ' + d.vrid + '.'));
+      a.appendChild(document.createTextNode(' — ' + names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1] + (names.length === 2 ? ' were both' : ' were all') + ' MASTER of VRID ' + d.vrid + '.'));
     }
     if (state.hover === null && state.pinned !== null) a.appendChild(document.createTextNode(' (pinned; Esc to unpin)'));
   }
