@@ -48,6 +48,8 @@ export interface TransitionContext {
   readonly atUs: number;
   /** The state before the step. */
   readonly before: State;
+  /** Receipt of the last accepted advert (monotonic µs): where a failover starts. */
+  readonly lastAdvertAtUs: number | undefined;
 }
 
 export interface ReceivedPacket {
@@ -215,15 +217,17 @@ export class InstanceRunner {
     let latency: number | undefined;
     if (ev.to === 'MASTER' && ev.from === 'BACKUP') {
       this.counters.become_master++;
-      // Failover latency: from the last advert heard (the old master's last, or its priority 0) to now.
+      // Failover latency, measured: from the last advert heard (the old master's last, or its priority
+      // 0) to this moment on the real clock — the takeover advert has just gone out (effects run in
+      // order, events last). `now` is the timer's deadline, i.e. the planned latency; this is the real one.
       if (this.#lastAdvertAtUs !== undefined && (ev.reason === 'master-no-response' || ev.reason === 'priority-zero-received')) {
-        latency = now - this.#lastAdvertAtUs;
+        latency = this.#ports.now() - this.#lastAdvertAtUs;
         this.#lastFailoverLatencyUs = latency;
       }
     }
     if (ev.from === 'MASTER' && ev.to !== 'MASTER') this.counters.release_master++;
     this.#lastTransition = { from: ev.from, to: ev.to, reason: ev.reason, atWall: new Date().toISOString(), failoverLatencyUs: latency };
-    this.#ports.transition(ev, latency, { atUs: now, before: this.#before });
+    this.#ports.transition(ev, latency, { atUs: now, before: this.#before, lastAdvertAtUs: this.#lastAdvertAtUs });
   }
 
   #sendAdvert(priority: number, intervalCs: number, addresses: readonly IpAddress[]): void {

@@ -172,6 +172,31 @@ export function decodeAddress(m: rt.AddressMessage): InterfaceAddress | undefine
 export class AddressTable {
   readonly #sock: RtNetlinkSocket;
   #closed = false;
+  /**
+   * ifname → ifindex, so that a takeover's VIP add is one netlink round trip, not two (the first GARP
+   * waits for it). An interface that was deleted and re-created gets a new index: on ENODEV the entry
+   * is dropped and the request retried once with a fresh lookup.
+   */
+  readonly #ifindex = new Map<string, number>();
+
+  async #index(ifname: string): Promise<number> {
+    const known = this.#ifindex.get(ifname);
+    if (known !== undefined) return known;
+    const index = await ifindexOf(this.#sock, ifname);
+    this.#ifindex.set(ifname, index);
+    return index;
+  }
+
+  async #withIndex<T>(ifname: string, request: (index: number) => Promise<T>): Promise<T> {
+    const cached = this.#ifindex.has(ifname);
+    try {
+      return await request(await this.#index(ifname));
+    } catch (e) {
+      if (!cached || !(e instanceof RtnetlinkError) || e.code !== 'ENODEV') throw e;
+      this.#ifindex.delete(ifname);
+      return request(await this.#index(ifname));
+    }
+  }
 
   private constructor(sock: RtNetlinkSocket) {
     this.#sock = sock;
@@ -184,32 +209,36 @@ export class AddressTable {
   /** RTM_NEWADDR with CREATE|EXCL: 'present' when the kernel already has it (EEXIST). */
   async add(spec: AddressSpec, ifname: string): Promise<AddOutcome> {
     const msg = addressMessage(spec, true); // validates before anything is sent
-    msg.data.index = await ifindexOf(this.#sock, ifname);
-    try {
-      await rtRequest(this.#sock, `add ${spec.address}/${spec.prefixLength} dev ${ifname}`, rt.MessageType.NEWADDR, msg, FlagsNew.CREATE | FlagsNew.EXCL);
-      return 'added';
-    } catch (e) {
-      if (e instanceof RtnetlinkError && e.code === 'EEXIST') return 'present';
-      throw e;
-    }
+    return this.#withIndex(ifname, async (index) => {
+      msg.data.index = index;
+      try {
+        await rtRequest(this.#sock, `add ${spec.address}/${spec.prefixLength} dev ${ifname}`, rt.MessageType.NEWADDR, msg, FlagsNew.CREATE | FlagsNew.EXCL);
+        return 'added';
+      } catch (e) {
+        if (e instanceof RtnetlinkError && e.code === 'EEXIST') return 'present';
+        throw e;
+      }
+    });
   }
 
   /** RTM_DELADDR: 'absent' when the interface has no such address (the kernel's EADDRNOTAVAIL). */
   async remove(spec: AddressSpec, ifname: string): Promise<RemoveOutcome> {
     const msg = addressMessage(spec, false); // validates before anything is sent
-    msg.data.index = await ifindexOf(this.#sock, ifname);
-    try {
-      await rtRequest(this.#sock, `delete ${spec.address}/${spec.prefixLength} dev ${ifname}`, rt.MessageType.DELADDR, msg);
-      return 'removed';
-    } catch (e) {
-      if (e instanceof RtnetlinkError && e.code === 'EADDRNOTAVAIL') return 'absent';
-      throw e;
-    }
+    return this.#withIndex(ifname, async (index) => {
+      msg.data.index = index;
+      try {
+        await rtRequest(this.#sock, `delete ${spec.address}/${spec.prefixLength} dev ${ifname}`, rt.MessageType.DELADDR, msg);
+        return 'removed';
+      } catch (e) {
+        if (e instanceof RtnetlinkError && e.code === 'EADDRNOTAVAIL') return 'absent';
+        throw e;
+      }
+    });
   }
 
   /** What the kernel has (both families), on one interface or on all of them. */
   async listAddresses(ifname?: string): Promise<InterfaceAddress[]> {
-    const ifindex = ifname === undefined ? undefined : await ifindexOf(this.#sock, ifname);
+    const ifindex = ifname === undefined ? undefined : await this.#index(ifname);
     // Dumps ignore the ifindex filter on older kernels (strict checking off): filter here as well.
     const answer = await rtRequest(this.#sock, `list addresses${ifname ? ` of ${ifname}` : ''}`, rt.MessageType.GETADDR, { kind: 'address', data: {}, attrs: {} }, FlagsGet.DUMP);
     const out: InterfaceAddress[] = [];

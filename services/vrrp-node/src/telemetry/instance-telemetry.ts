@@ -216,7 +216,7 @@ export class InstanceTelemetry {
   #startFailover(ev: TransitionEvent, latencyUs: number | undefined, ctx: TransitionContext | undefined, atUs: number, offsetUs: number): void {
     const before = ctx?.before;
     const zero = ev.reason === 'priority-zero-received';
-    const startMonoUs = latencyUs !== undefined ? atUs - latencyUs : atUs;
+    const startMonoUs = latencyUs !== undefined ? (ctx?.lastAdvertAtUs ?? atUs - latencyUs) : atUs;
     const version = this.#o.version;
     const priority = before?.effectivePriority ?? ev.effectivePriority;
     const intervalCs = before?.masterAdverIntervalCs ?? ev.intervalCs;
