@@ -1,7 +1,9 @@
 // The tutorial's management side, inside the lab's bridge namespace: NATS with JetStream on the LAN's
 // 10.10.10.1 (so the nodes reach it, and a VRRP-only partition leaves it reachable — the usual real
-// split brain), and the auditor next to it with its API on that namespace's loopback.
+// split brain), the auditor next to it with its API on that namespace's loopback, and the notifier
+// (console channel, plus Slack / e-mail when SLACK_WEBHOOK_URL / SMTP_URL are set).
 import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +55,27 @@ export async function startAuditor(lab: Lab, dir: string): Promise<ManagedProces
   if (process.env.DATABASE_URL === undefined) delete env.DATABASE_URL;
   const p = track('auditor', lab.spawn(lab.lan, [...serviceCommand('auditor'), 'serve', '--listen', '127.0.0.1:8480'], { env }));
   await waitFor(async () => (await auditorGet(lab, '/healthz')) !== undefined, 180_000, 'the auditor to answer /healthz', p);
+  return p;
+}
+
+/**
+ * The notifier beside the auditor, its send records in embedded PGlite unless DATABASE_URL is set.
+ * Messages always go to its stdout too (NOTIFIER_CONSOLE=1): `onMessage` gets each one's subject line
+ * (`[hotstandby] Split brain: …`, `Resolved: [hotstandby] …`).
+ */
+export async function startNotifier(lab: Lab, dir: string, onMessage: (subject: string) => void): Promise<ManagedProcess> {
+  const data = join(dir, 'notifier');
+  mkdirSync(data, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL, NOTIFIER_DATA_DIR: data, NOTIFIER_CONSOLE: '1', AUDITOR_URL };
+  if (process.env.DATABASE_URL === undefined) delete env.DATABASE_URL;
+  const p = track('notifier', lab.spawn(lab.lan, [...serviceCommand('notifier'), 'serve'], { env }));
+  if (p.child.stdout) {
+    // The console channel frames each message as `----- <subject>` … `-----`.
+    createInterface({ input: p.child.stdout }).on('line', (l) => {
+      if (l.startsWith('----- ')) onMessage(l.slice(6));
+    });
+  }
+  await waitFor(() => Promise.resolve(p.output.some((l) => l.startsWith('vrrp-notifier: serving'))), 180_000, 'the notifier to serve', p);
   return p;
 }
 

@@ -13,7 +13,14 @@ import { NodeProcess } from './node-process.js';
 import type { NodeView } from './view.js';
 import { renderView } from './view.js';
 import type { ManagedProcess } from './lab-services.js';
-import { auditorGet, NATS_URL, startAuditor, startNats } from './lab-services.js';
+import { auditorGet, NATS_URL, startAuditor, startNats, startNotifier } from './lab-services.js';
+
+/**
+ * The notifier's subjects for VRID 51's split brain, alone or grouped with the VRID's other alerts
+ * that arrived with it (`[hotstandby] Flapping, Split brain: VRID 51 on 10.10.10.0/24 (2 alerts)`).
+ */
+const SPLIT_BRAIN_RAISED = /^\[hotstandby\] [^:]*\bSplit brain\b[^:]*: VRID 51 /;
+const SPLIT_BRAIN_RESOLVED = /^Resolved: \[hotstandby\] [^:]*\bSplit brain\b[^:]*: VRID 51 /;
 
 export interface TutorialOptions {
   readonly mutual: boolean;
@@ -52,6 +59,8 @@ interface InstanceStatus {
 export class Tutorial {
   readonly results: StepResult[] = [];
   readonly events: string[] = [];
+  /** Subjects of the notifier's messages, in order (its console channel). */
+  readonly notices: string[] = [];
   readonly #o: TutorialOptions;
   #lab: Lab | undefined;
   readonly #nodes = new Map<string, NodeProcess>();
@@ -80,6 +89,14 @@ export class Tutorial {
     this.#services.push(await startNats(this.#lab, dir));
     this.#o.out(`NATS JetStream is up at ${NATS_URL}; starting the auditor (embedded PGlite unless DATABASE_URL is set)...\n`);
     this.#services.push(await startAuditor(this.#lab, dir));
+    const channels = [process.env.SLACK_WEBHOOK_URL ? 'Slack' : '', process.env.SMTP_URL ? 'e-mail' : '', 'the console'].filter(Boolean).join(', ');
+    this.#o.out(`the auditor is up; starting the notifier (alerts to ${channels})...\n`);
+    this.#services.push(
+      await startNotifier(this.#lab, dir, (subject) => {
+        this.notices.push(subject);
+        this.events.push(`${new Date().toISOString().slice(11, 23)} notifier: ${subject}`);
+      }),
+    );
     for (const n of TUTORIAL_NODES) {
       const p = new NodeProcess(this.#lab, n.name, join(dir, n.name), tutorialConfig(n.name, { mutual: this.#o.mutual }), ['--nats', NATS_URL], (node, l) => this.#log(node, l));
       this.#nodes.set(n.name, p);
@@ -100,7 +117,8 @@ export class Tutorial {
     const vi2 = TUTORIAL_INSTANCES[1];
     const node = (n: string): NodeProcess => this.#nodes.get(n)!;
 
-    await this.#expect('start both nodes: node1 becomes MASTER of VI_1 and holds 10.10.10.129', 15_000, async () => {
+    // 30 s: each node starts under tsx from source, seconds apiece on a loaded machine.
+    await this.#expect('start both nodes: node1 becomes MASTER of VI_1 and holds 10.10.10.129', 30_000, async () => {
       if (!node('node1').running) node('node1').start();
       if (!node('node2').running) node('node2').start();
       return Promise.resolve();
@@ -126,9 +144,14 @@ export class Tutorial {
       return a ? `alert ${a.id}: nodes ${a.nodes.join(', ')}` : '';
     });
 
+    // The notifier groups alerts for a few seconds (groupWindowMs 5 s) before the message goes out.
+    await this.#expect('the notifier sends the split-brain alert (console; Slack and e-mail when configured)', 20_000, () => Promise.resolve(), () => this.#notice(SPLIT_BRAIN_RAISED) !== undefined, () => this.#notice(SPLIT_BRAIN_RAISED) ?? '');
+
     await this.#expect('heal the LAN: node2 hears node1 again and steps down — one MASTER', 10_000, () => this.#lab!.heal(), () => this.#masters(vi1.name).join() === 'node1' && this.#holders(vi1.vip).join() === 'node1');
 
     await this.#expect('the auditor resolves the split-brain alert', 15_000, () => Promise.resolve(), () => !this.#openAlerts.some((a) => a.kind === 'split-brain'));
+
+    await this.#expect('the notifier sends the resolved follow-up', 20_000, () => Promise.resolve(), () => this.#notice(SPLIT_BRAIN_RESOLVED) !== undefined, () => this.#notice(SPLIT_BRAIN_RESOLVED) ?? '');
 
     await this.#expect('the auditor answers who was master when, for every step above', 15_000, () => Promise.resolve(), () => this.#history.length >= 4, () => '\n' + this.historyTable());
 
@@ -173,6 +196,10 @@ export class Tutorial {
   historyTable(): string {
     const rows = this.#history.map((h) => `  ${h.from.slice(11, 23)} → ${(h.to ?? 'now').slice(11, 23).padEnd(12)} ${h.node.padEnd(26)} ${h.startReason}${h.endReason ? ` … ${h.endReason}` : ''}`);
     return ['  from         → to           master                     why it started … why it ended', ...rows].join('\n');
+  }
+
+  #notice(re: RegExp): string | undefined {
+    return this.notices.find((n) => re.test(n));
   }
 
   #master(instance: string): string | undefined {
