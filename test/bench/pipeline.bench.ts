@@ -40,7 +40,13 @@ export async function createRig(name: string): Promise<PipelineRig> {
       { name: 'node2', addresses: ['10.10.10.127/24'] },
     ],
   });
-  const nats = await LabNats.start(lab);
+  let nats: LabNats;
+  try {
+    nats = await LabNats.start(lab);
+  } catch (err) {
+    await lab.destroy();
+    throw err;
+  }
   const args = ['--nats', nats.url];
   const rig: PipelineRig = {
     lab,
@@ -54,10 +60,15 @@ export async function createRig(name: string): Promise<PipelineRig> {
       await lab.destroy();
     },
   };
-  rig.master.start();
-  rig.backup.start();
-  await rig.master.waitState('VI_1', 'MASTER', 20_000);
-  await rig.backup.waitState('VI_1', 'BACKUP', 20_000);
+  try {
+    rig.master.start();
+    rig.backup.start();
+    await rig.master.waitState('VI_1', 'MASTER', 20_000);
+    await rig.backup.waitState('VI_1', 'BACKUP', 20_000);
+  } catch (err) {
+    await rig.dispose();
+    throw err;
+  }
   return rig;
 }
 
