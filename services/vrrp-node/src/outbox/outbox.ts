@@ -20,6 +20,7 @@
 // - A write error (ENOSPC, EIO) switches to memory mode: records are published from memory, counted in
 //   status().unpersisted, and the disk is retried every diskRetryMs. Nothing throws into the caller.
 import { randomBytes } from 'node:crypto';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   EVENT_KINDS,
@@ -132,6 +133,7 @@ export interface OutboxStatus {
 }
 
 const CURSOR_FILE = 'cursor';
+const JOURNAL_FILE = 'journal.log';
 
 export class Outbox {
   readonly nodeId: string;
@@ -165,6 +167,13 @@ export class Outbox {
   #lost = 0;
   #gapEvents = 0;
   #replayed = 0;
+  /**
+   * The journal: every appended event is also written synchronously (write(2), no fsync) to
+   * journal.log at append time, so a kill -9 inside the batching window loses nothing — the page
+   * cache outlives the process. Segments stay the durable, fsync'd record; the journal is truncated
+   * whenever every appended event is in a segment, and replayed (deduplicated by id) at open.
+   */
+  #journalFd: number | undefined;
   #lastError: string | undefined;
   #flushTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
@@ -208,6 +217,7 @@ export class Outbox {
     const outbox = new Outbox(opts, bootId);
     try {
       await outbox.#replay();
+      outbox.#openJournal();
     } catch (err) {
       outbox.#enterMemoryMode(new OutboxError(`outbox: cannot open ${opts.dir}`, { cause: err }));
     }
@@ -219,6 +229,7 @@ export class Outbox {
     if (this.#closed) throw new Error('Outbox.append after close'); // programmer error
     const payload = this.#build(draft);
     this.#admit(payload.event, payload.bytes);
+    this.#journal(payload.bytes);
     return payload.event.id;
   }
 
@@ -295,6 +306,40 @@ export class Outbox {
       this.#active = undefined;
     }
     for (const w of this.#readableWaiters.splice(0)) w();
+    if (this.#journalFd !== undefined) closeSync(this.#journalFd);
+    this.#journalFd = undefined;
+  }
+
+  // ---- the journal ----
+
+  #openJournal(): void {
+    try {
+      this.#journalFd = openSync(join(this.#dir, JOURNAL_FILE), 'a');
+    } catch (err) {
+      this.#onError(new OutboxError('outbox: cannot open the journal; events of the last few ms before a crash may be lost', { cause: err }));
+    }
+  }
+
+  #journal(bytes: Buffer): void {
+    if (this.#journalFd === undefined) return;
+    try {
+      writeSync(this.#journalFd, encodeRecord(bytes.toString('utf8')));
+    } catch (err) {
+      // A full disk: the batched writer will notice too and switch to memory mode.
+      closeSync(this.#journalFd);
+      this.#journalFd = undefined;
+      this.#onError(new OutboxError('outbox: journal write failed; continuing without it', { cause: err }));
+    }
+  }
+
+  /** Everything appended is in a fsync'd segment: the journal can start over. */
+  #truncateJournal(): void {
+    if (this.#journalFd === undefined || this.#unwritten.length > 0) return;
+    try {
+      ftruncateSync(this.#journalFd, 0);
+    } catch {
+      // harmless: replay deduplicates by id
+    }
   }
 
   // ---- building and admitting ----
@@ -474,6 +519,7 @@ export class Outbox {
       }
       this.#advance();
       this.#sweepSegments();
+      this.#truncateJournal();
     } catch (err) {
       this.#enterMemoryMode(new OutboxError(`outbox: write failed (${(err as NodeJS.ErrnoException).code ?? 'error'}); keeping events in memory`, { cause: err }));
       // The segment may end in a partial line now: never append to it again.
@@ -591,6 +637,8 @@ export class Outbox {
       .filter((b): b is number => b !== undefined)
       .sort((a, b) => a - b);
     const seen = new Set<string>();
+    /** Ids of acked records still in segments: a journal entry naming one was published already. */
+    const inSegments = new Set<string>();
     const corrupt = new LossLedger();
     const found: { event: HsEvent; bytes: Buffer; ordinal: number; segment: Segment }[] = [];
     for (const base of bases) {
@@ -601,7 +649,12 @@ export class Outbox {
       this.#nextOrdinal = Math.max(this.#nextOrdinal, base + lines.length);
       lines.forEach((line, i) => {
         const ordinal = base + i;
-        if (ordinal < cursor) return;
+        if (ordinal < cursor) {
+          const old = decodeRecordLine(line);
+          const id = old.ok ? parseStored(old.json)?.id : undefined;
+          if (id !== undefined) inSegments.add(id);
+          return;
+        }
         const decoded = decodeRecordLine(line);
         const event = decoded.ok ? parseStored(decoded.json) : undefined;
         if (!event) {
@@ -620,6 +673,22 @@ export class Outbox {
       if (gaps.some((g) => g !== f.event && inRanges(g.ranges, f.event.bootId, f.event.seq))) continue;
       f.segment.live++;
       this.#push(f.event, f.bytes, f);
+      this.#replayed++;
+    }
+    // The journal's events that never reached a segment (appended in the last ms before a crash):
+    // newer than every segment record, in append order. A torn last line is the crash itself.
+    let journal: Buffer | undefined;
+    try {
+      journal = readFileSync(join(this.#dir, JOURNAL_FILE));
+    } catch {
+      journal = undefined;
+    }
+    for (const line of journal ? splitLines(journal).lines : []) {
+      const decoded = decodeRecordLine(line);
+      const event = decoded.ok ? parseStored(decoded.json) : undefined;
+      if (!event || seen.has(event.id) || inSegments.has(event.id)) continue;
+      seen.add(event.id);
+      this.#push(event, Buffer.from(JSON.stringify(event), 'utf8'));
       this.#replayed++;
     }
     if (corrupt.lost > 0) this.#appendGap('corrupt-record', corrupt, corrupt.lost, `${corrupt.lost} outbox record(s) failed their checksum at replay`);
