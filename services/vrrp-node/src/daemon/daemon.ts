@@ -356,7 +356,7 @@ export class Daemon {
       },
       sendGarp: (vips, count, intervalUs) => this.#garp.send(vips, model.interface, count, intervalUs),
       notify: (kind, priority) => this.#notify(extras, kind, priority),
-      transition: (ev, latency) => this.#transition(extras, ev, latency),
+      transition: (ev, latency, ctx) => this.#transition(extras, ev, latency, ctx?.atUs),
       anomaly: (cls, source, sample, detail) => this.#anomaly(model, cls, source, sample, detail),
       armTimer: (at) => timer.armAt(at),
       disarmTimer: () => timer.disarm(),
@@ -467,7 +467,7 @@ export class Daemon {
     for (const j of jobs) x.notify.enqueue({ label: j.label, argv: [...j.cmd.argv, ...j.extra] });
   }
 
-  #transition(x: InstanceExtras, ev: TransitionEvent, latency: number | undefined): void {
+  #transition(x: InstanceExtras, ev: TransitionEvent, latency: number | undefined, inputAtUs: number | undefined): void {
     const m = x.runner.model;
     const msg = ev.from === ev.to ? `(${m.name}) ${ev.reason}` : `(${m.name}) Entering ${ev.to} STATE`;
     this.#log.info(msg, {
@@ -497,6 +497,10 @@ export class Daemon {
       intervalCs: ev.intervalCs,
       ...(latency !== undefined ? { failoverLatencyUs: Math.round(latency) } : {}),
       ...(x.telemetry.traceparent !== undefined ? { traceparent: x.telemetry.traceparent } : {}),
+      // Stamped with the instant of the input that caused it (timer deadline, advert receipt), not the
+      // moment the event is written after the VIP work: the new master's BACKUP→MASTER then precedes
+      // the old master's MASTER→BACKUP, and the auditor never sees a moment without a master.
+      ...(inputAtUs !== undefined ? { at: formatWallClockMicros(BigInt(Math.round(wallUs() - (monotonicUs() - inputAtUs)))) } : {}),
     });
   }
 
