@@ -11,7 +11,7 @@ trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new Sim
 const TP_A = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const TP_B = '00-5cf92f3577b34da6a3ce929d0e0e4736-b7ad6b7169203331-01';
 
-test('record: child of the header, else of the alert; delivery: child of the first alert, linked to all', () => {
+test('record: child of the header, else of the alert; delivery: one span per alert trace, linked to the others', () => {
   const alert = { traceparent: TP_B } as never;
   startRecordSpan('hs.alert.split-brain.x', { get: (k) => (k === 'traceparent' ? TP_A : null) }, alert).end('recorded');
   startRecordSpan('hs.alert.split-brain.x', undefined, alert).end('recorded');
@@ -24,10 +24,14 @@ test('record: child of the header, else of the alert; delivery: child of the fir
       ['notifier.record', '00f067aa0ba902b7', 'recorded'],
       ['notifier.record', 'b7ad6b7169203331', 'recorded'],
       ['notifier.deliver', '00f067aa0ba902b7', 'sent'],
+      ['notifier.deliver', 'b7ad6b7169203331', 'sent'],
       ['notifier.deliver', undefined, 'dead'],
     ],
   );
-  assert.deepEqual(s[2]!.links.map((l) => l.context.spanId), ['00f067aa0ba902b7', 'b7ad6b7169203331']);
+  // A grouped message: one delivery span in each alert's trace, each linked to the other.
+  assert.deepEqual(s[2]!.links.map((l) => l.context.spanId), ['b7ad6b7169203331']);
+  assert.deepEqual(s[3]!.links.map((l) => l.context.spanId), ['00f067aa0ba902b7']);
   assert.equal(s[2]!.spanContext().traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
-  assert.equal(s[3]!.status.message, 'smtp refused');
+  assert.equal(s[3]!.spanContext().traceId, '5cf92f3577b34da6a3ce929d0e0e4736');
+  assert.equal(s[4]!.status.message, 'smtp refused');
 });

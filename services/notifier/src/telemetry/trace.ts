@@ -2,8 +2,8 @@
 // alert itself, libs/events alertSchema):
 // - `notifier.record`: one alert message read, validated and recorded for its channels (then acked).
 // - `notifier.deliver`: one message to one channel (Slack, e-mail, console), all attempts included,
-//   ending sent or dead. Its parent is the first grouped alert's span; every grouped alert is linked
-//   (a grouped Slack message can answer several alerts, each of its own trace).
+//   ending sent, dead or stopped. A grouped message answers several alerts, each of its own trace: it
+//   gets one span in each of those traces, each linked to the others.
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import type { Alert } from '@hotstandby/events';
@@ -51,16 +51,24 @@ export function startRecordSpan(subject: string, headers: HeaderReader | undefin
   return ender(span);
 }
 
-/** Starts `notifier.deliver` for one message to one channel. `payloads` are the grouped rows' payloads. */
+/**
+ * Starts `notifier.deliver` for one message to one channel: one span per distinct alert trace in the
+ * message (a grouped message answers several alerts, each with its own trace, and each trace should end
+ * in its delivery), each linked to the others; one root span when no alert carries a trace.
+ */
 export function startDeliverSpan(channel: string, ref: string, payloads: readonly unknown[]): EndableSpan {
   const tps = payloads.map((p) => (typeof p === 'object' && p !== null && 'traceparent' in p && typeof p.traceparent === 'string' ? p.traceparent : undefined));
-  const first = tps.find((t) => t !== undefined);
-  const span = tracer().startSpan(
-    SPAN_NOTIFIER_DELIVER,
-    { kind: SpanKind.CLIENT, links: linksFromTraceparents(tps), attributes: { [ATTR_HS_CHANNEL]: channel, 'hotstandby.notify.ref': ref, 'hotstandby.notify.grouped': payloads.length } },
-    contextFromTraceparent(first),
+  const parents = [...new Set(tps.filter((t): t is string => t !== undefined && contextHasSpan(t)))];
+  const attributes = { [ATTR_HS_CHANNEL]: channel, 'hotstandby.notify.ref': ref, 'hotstandby.notify.grouped': payloads.length };
+  const spans = (parents.length > 0 ? parents : [undefined]).map((parent) =>
+    tracer().startSpan(SPAN_NOTIFIER_DELIVER, { kind: SpanKind.CLIENT, links: linksFromTraceparents(parents.filter((p) => p !== parent)), attributes }, contextFromTraceparent(parent)),
   );
-  return ender(span);
+  const enders = spans.map(ender);
+  return { end: (outcome, err) => enders.forEach((e) => e.end(outcome, err)) };
+}
+
+function contextHasSpan(tp: string): boolean {
+  return trace.getSpanContext(contextFromTraceparent(tp)) !== undefined;
 }
 
 function ender(span: Span): EndableSpan {
