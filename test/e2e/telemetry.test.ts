@@ -67,7 +67,7 @@ describe('telemetry: every failover traced end to end', () => {
     auditor = await startAuditor(lab, dir);
     notifier = await startNotifier(lab, dir, (subject) => notices.push(subject));
     node1 = new VrrpNodeProcess(lab, 'node1', tutorialConfig('master'), { args: ['--nats', nats.url] });
-    node2 = new VrrpNodeProcess(lab, 'node2', tutorialConfig('backup'), { args: ['--nats', nats.url] });
+    node2 = new VrrpNodeProcess(lab, 'node2', tutorialConfig('backup'), { args: ['--nats', nats.url, '--metrics', '127.0.0.1:9650'] });
   });
 
   after(async () => {
@@ -117,6 +117,11 @@ describe('telemetry: every failover traced end to end', () => {
     assert.ok(Math.abs(duration - gap.toGarpUs) < 500_000, `span ${ms(duration)} ms vs capture ${ms(gap.toGarpUs)} ms`);
     const st = await node2.status();
     assert.ok(st.instances[0]!.lastFailoverLatencyMs !== null && st.instances[0]!.lastFailoverRfcExpectedMs !== null, 'status shows measured and RFC latency');
+    // The Prometheus page (--metrics) under keepalived-exporter names, with the takeover in the histogram.
+    const page = (await lab.exec('node2', ['curl', '-sf', 'http://127.0.0.1:9650/metrics'])).stdout;
+    assert.match(page, /^keepalived_vrrp_state\{iname="VI_1",intf="eth0",vrid="51",ip_address="10\.10\.10\.129"\} 2$/m);
+    assert.match(page, /^keepalived_become_master_total\{iname="VI_1",intf="eth0",vrid="51",state="MASTER"\} [1-9]/m);
+    assert.match(page, /^hotstandby_failover_duration_seconds_count\{iname="VI_1",intf="eth0",vrid="51"\} [1-9]/m);
     console.log(`# status: measured ${String(st.instances[0]!.lastFailoverLatencyMs)} ms, RFC ${String(st.instances[0]!.lastFailoverRfcExpectedMs)} ms`);
 
     // The transition event reached the auditor inside the same trace.

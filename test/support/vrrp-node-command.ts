@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PACKAGES = ['services/vrrp-node', 'libs/protocol', 'libs/events', 'libs/netio'];
+const PACKAGES = ['services/vrrp-node', 'libs/protocol', 'libs/events', 'libs/netio', 'libs/telemetry', 'libs/telemetry-sdk'];
 
 function newestSource(dir: string): number {
   let newest = 0;
