@@ -3,10 +3,8 @@
 // times, and restarted on the same run dir each time. After NATS has drained, the stream holds every
 // transition node2 logged, exactly once, in order, with every boot's seqs gap-free from 0.
 //
-// Known failure (daemon.ts #transition): the "Entering X STATE" line is written BEFORE the event is
-// appended to the outbox journal. The test kills on that line, and on a busy machine the writer is
-// often preempted by the woken reader between the two, so the logged transition never reaches the
-// stream (seen in 1–3 of 5 kills). Appending the event before logging the line closes the window.
+// This drill found that the "Entering X STATE" line used to be written before the event reached the
+// outbox journal (1–3 of 5 kills lost the logged transition); the daemon now journals first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab } from '../lab/lab.js';

@@ -469,6 +469,31 @@ export class Daemon {
 
   #transition(x: InstanceExtras, ev: TransitionEvent, latency: number | undefined, inputAtUs: number | undefined): void {
     const m = x.runner.model;
+    // The event is journaled before the log line is written: whatever a person saw logged is in the
+    // outbox, even if the process is killed right after (MASTER_RX_LOWER_PRI is only a log line).
+    if (ev.from !== ev.to) {
+      this.#emit({
+        kind: 'transition',
+        instance: m.name,
+        vrid: m.vrid,
+        family: m.family,
+        interface: m.interface,
+        domain: x.domain,
+        from: ev.from,
+        to: ev.to,
+        reason: ev.reason,
+        basePriority: ev.priority,
+        effectivePriority: ev.effectivePriority,
+        masterAddress: ev.masterAddress ?? null,
+        intervalCs: ev.intervalCs,
+        ...(latency !== undefined ? { failoverLatencyUs: Math.round(latency) } : {}),
+        ...(x.telemetry.traceparent !== undefined ? { traceparent: x.telemetry.traceparent } : {}),
+        // Stamped with the instant of the input that caused it (timer deadline, advert receipt), not the
+        // moment the event is written after the VIP work: the new master's BACKUP→MASTER then precedes
+        // the old master's MASTER→BACKUP, and the auditor never sees a moment without a master.
+        ...(inputAtUs !== undefined ? { at: formatWallClockMicros(BigInt(Math.round(wallUs() - (monotonicUs() - inputAtUs)))) } : {}),
+      });
+    }
     const msg = ev.from === ev.to ? `(${m.name}) ${ev.reason}` : `(${m.name}) Entering ${ev.to} STATE`;
     this.#log.info(msg, {
       from: ev.from,
@@ -479,28 +504,6 @@ export class Daemon {
       // Forced by a vrrp_sync_group: which group, following which member.
       syncGroup: ev.sync?.group,
       following: ev.sync?.member,
-    });
-    if (ev.from === ev.to) return; // MASTER_RX_LOWER_PRI is a log line and a notify, not a state change
-    this.#emit({
-      kind: 'transition',
-      instance: m.name,
-      vrid: m.vrid,
-      family: m.family,
-      interface: m.interface,
-      domain: x.domain,
-      from: ev.from,
-      to: ev.to,
-      reason: ev.reason,
-      basePriority: ev.priority,
-      effectivePriority: ev.effectivePriority,
-      masterAddress: ev.masterAddress ?? null,
-      intervalCs: ev.intervalCs,
-      ...(latency !== undefined ? { failoverLatencyUs: Math.round(latency) } : {}),
-      ...(x.telemetry.traceparent !== undefined ? { traceparent: x.telemetry.traceparent } : {}),
-      // Stamped with the instant of the input that caused it (timer deadline, advert receipt), not the
-      // moment the event is written after the VIP work: the new master's BACKUP→MASTER then precedes
-      // the old master's MASTER→BACKUP, and the auditor never sees a moment without a master.
-      ...(inputAtUs !== undefined ? { at: formatWallClockMicros(BigInt(Math.round(wallUs() - (monotonicUs() - inputAtUs)))) } : {}),
     });
   }
 
