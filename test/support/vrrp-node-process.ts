@@ -134,9 +134,20 @@ export class VrrpNodeProcess {
     await this.#exit;
   }
 
-  /** SIGTERM: graceful stop; resolves with the exit code. */
+  /** SIGTERM: graceful stop; resolves with the exit code. A node still alive after 20 s is killed, so a test never hangs on it. */
   async stop(): Promise<number | null> {
-    if (this.#child?.pid !== undefined && this.#child.exitCode === null && this.#child.signalCode === null) process.kill(this.#child.pid, 'SIGTERM');
+    const child = this.#child;
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, 'SIGTERM');
+      const guard = setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      }, 20_000);
+      try {
+        return await (this.#exit ?? Promise.resolve(null));
+      } finally {
+        clearTimeout(guard);
+      }
+    }
     return this.#exit ?? null;
   }
 

@@ -160,7 +160,12 @@ async function run(argv: string[]): Promise<number> {
     const stop = (sig: string): void => {
       log.info(`${sig}: stopping`);
       d.stop().then(
-        () => void tel.telemetry.shutdown().then(() => resolve(0)),
+        () => {
+          // Everything that matters is done (resigned, VIPs removed, events in the outbox). Neither a
+          // socket stuck in a hung NATS connect nor a telemetry exporter may keep the process alive.
+          setTimeout(() => process.exit(0), 3000).unref();
+          void tel.telemetry.shutdown().then(() => resolve(0));
+        },
         (err: unknown) => {
           log.error('stop failed', { error: err instanceof Error ? err.message : String(err) });
           resolve(1);

@@ -210,7 +210,8 @@ export class Daemon {
     // Give the publisher a moment to drain what this stop produced; the outbox keeps the rest.
     if (this.#publisher) {
       await withTimeout(waitDrained(this.#outbox!), 2000);
-      await this.#publisher.close();
+      // A black-holed NATS (connects hang) must not hold up a graceful stop: the outbox keeps the rest.
+      await withTimeout(this.#publisher.close(), 2000);
     }
     await this.#outbox?.close();
     rmSync(runPaths(this.#o.runDir).pidFile, { force: true });
