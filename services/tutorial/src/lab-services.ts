@@ -81,7 +81,7 @@ export async function startNotifier(lab: Lab, dir: string, onMessage: (subject: 
 
 /** GET on the auditor's API from inside the bridge namespace (its loopback). */
 export async function auditorGet(lab: Lab, path: string): Promise<unknown> {
-  const r = await lab.exec(lab.lan, ['curl', '-sf', '--max-time', '3', `${AUDITOR_URL}${path}`], { check: false, timeoutMs: 5000 });
+  const r = await lab.exec(lab.lan, ['curl', '-sf', '--max-time', '10', `${AUDITOR_URL}${path}`], { check: false, timeoutMs: 12_000 });
   if (r.code !== 0) return undefined;
   try {
     return JSON.parse(r.stdout) as unknown;
