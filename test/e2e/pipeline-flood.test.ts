@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { vrrp } from '@hotstandby/protocol';
 import { createLab } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
-import { VrrpNodeProcess, tutorialConfig } from '../support/vrrp-node-process.js';
+import { VrrpNodeProcess, tutorialConfig, waitDrained } from '../support/vrrp-node-process.js';
 import { LabNats, assertExactlyOnceInOrder, eventsOf } from '../support/lab-services.js';
 import type { StreamEvent } from '../support/lab-services.js';
 
@@ -34,17 +34,6 @@ function ttlAdvert(): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-async function waitDrained(node: VrrpNodeProcess, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < until) {
-    const st = await node.status();
-    last = JSON.stringify(st.events);
-    if (st.events.outboxDepth === 0 && st.events.bus === 'connected') return;
-    await sleep(200);
-  }
-  assert.fail(`${node.node}: outbox not drained in ${timeoutMs} ms: ${last}`);
-}
 
 function ttlAnomalies(events: readonly StreamEvent[], nodeId: string): StreamEvent[] {
   return events.filter((e) => e.event.nodeId === nodeId && e.event.kind === 'anomaly' && e.event['class'] === 'ttl' && e.event['source'] === EVIL);

@@ -9,30 +9,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
-import { VrrpNodeProcess, tutorialConfig } from '../support/vrrp-node-process.js';
-import type { LogLine } from '../support/vrrp-node-process.js';
+import { VrrpNodeProcess, tutorialConfig, loggedTransitions, waitDrained } from '../support/vrrp-node-process.js';
 import { LabNats, assertExactlyOnceInOrder, eventsOf } from '../support/lab-services.js';
 
 const KILLS = 3;
 
-/** The transitions a node's log shows (the same lines keepalived prints), in order. */
-function loggedTransitions(logs: readonly LogLine[]): { from: string; to: string; reason: string }[] {
-  return logs
-    .filter((l) => /^\(VI_1\) Entering \w+ STATE$/.test(l.msg) && l.from !== undefined && !l.msg.includes(`Entering ${l.from as string} `))
-    .map((l) => ({ from: String(l.from), to: /Entering (\w+) STATE/.exec(l.msg)![1]!, reason: String(l.reason) }));
-}
 
-async function waitDrained(node: VrrpNodeProcess, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < until) {
-    const st = await node.status();
-    last = JSON.stringify(st.events);
-    if (st.events.outboxDepth === 0 && st.events.bus === 'connected') return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`${node.node}: outbox not drained in ${timeoutMs} ms: ${last}`);
-}
 
 describe('pipeline: kill -9 right after a transition loses and doubles nothing', () => {
   let lab: Lab;

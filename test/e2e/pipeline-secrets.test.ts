@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLab } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
-import { VrrpNodeProcess, tutorialConfig } from '../support/vrrp-node-process.js';
+import { VrrpNodeProcess, tutorialConfig, waitDrained } from '../support/vrrp-node-process.js';
 import { LabNats, eventsOf } from '../support/lab-services.js';
 
 // auth_pass is at most 8 characters (RFC 3768 §5.3.11), and keepalived.conf treats '#' and '!' as the
@@ -35,17 +35,6 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-async function waitDrained(node: VrrpNodeProcess, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < until) {
-    const st = await node.status();
-    last = JSON.stringify(st.events);
-    if (st.events.outboxDepth === 0 && st.events.bus === 'connected') return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`${node.node}: outbox not drained in ${timeoutMs} ms: ${last}`);
-}
 
 describe('pipeline: no secret leaks into events, logs, status or the outbox', () => {
   let lab: Lab;

@@ -171,3 +171,24 @@ export type StatusJson = NodeStatus;
 export function tutorialConfig(node: 'master' | 'backup', options: { mutual?: boolean } = {}): string {
   return tutorialNodeConfig(node === 'master' ? 'node1' : 'node2', options);
 }
+
+/** The state changes a node's log shows ("(VI_1) Entering X STATE", as keepalived prints), in order. */
+export function loggedTransitions(logs: readonly LogLine[], from = 0, to = logs.length): { from: string; to: string; reason: string }[] {
+  return logs
+    .slice(from, to)
+    .filter((l) => /^\(VI_1\) Entering \w+ STATE$/.test(l.msg) && l.from !== undefined && !l.msg.includes(`Entering ${l.from as string} `))
+    .map((l) => ({ from: String(l.from), to: /Entering (\w+) STATE/.exec(l.msg)![1]!, reason: String(l.reason) }));
+}
+
+/** Waits until the node's outbox is empty and its bus connected (every event it made is in the stream). */
+export async function waitDrained(node: VrrpNodeProcess, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    const st = await node.status();
+    last = JSON.stringify(st.events);
+    if (st.events.outboxDepth === 0 && st.events.bus === 'connected') return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${node.node}: outbox not drained in ${timeoutMs} ms: ${last}`);
+}
