@@ -41,7 +41,7 @@ bool SetInt(napi_env env, int fd, int level, int name, int value, const char* wh
   return SetOpt(env, fd, level, name, &value, sizeof value, what);
 }
 
-int OpenV6(napi_env env, const std::string& ifname, int ifindex, bool join, int hops, int tclass) {
+int OpenV6(napi_env env, const std::string& ifname, int ifindex, bool join, int hops, int tclass, const std::string& group) {
   int fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kProtoVrrp);
   if (fd < 0) return ThrowErrno(env, "socket(AF_INET6, SOCK_RAW, 112)", errno), -1;
   if (!SetOpt(env, fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(), socklen_t(ifname.size() + 1), "SO_BINDTODEVICE") ||
@@ -56,14 +56,18 @@ int OpenV6(napi_env env, const std::string& ifname, int ifindex, bool join, int 
     return -1;
   if (join) {
     ipv6_mreq mreq = {};
-    inet_pton(AF_INET6, "ff02::12", &mreq.ipv6mr_multiaddr);  // RFC 9568 §5.1.2.2
+    // RFC 9568 §5.1.2.2 ff02::12, or keepalived's vrrp_mcast_group6.
+    if (inet_pton(AF_INET6, group.empty() ? "ff02::12" : group.c_str(), &mreq.ipv6mr_multiaddr) != 1) {
+      close(fd);
+      return ThrowType(env, "bad IPv6 group"), -1;
+    }
     mreq.ipv6mr_interface = unsigned(ifindex);
     if (!SetOpt(env, fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof mreq, "IPV6_JOIN_GROUP")) return -1;
   }
   return fd;
 }
 
-int OpenV4(napi_env env, const std::string& ifname, int ifindex, bool join, int ttl, int tos) {
+int OpenV4(napi_env env, const std::string& ifname, int ifindex, bool join, int ttl, int tos, const std::string& group) {
   int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kProtoVrrp);
   if (fd < 0) return ThrowErrno(env, "socket(AF_INET, SOCK_RAW, 112)", errno), -1;
   ip_mreqn ifreq = {};
@@ -82,23 +86,29 @@ int OpenV4(napi_env env, const std::string& ifname, int ifindex, bool join, int 
     return -1;
   if (join) {
     ip_mreqn mreq = {};
-    inet_pton(AF_INET, "224.0.0.18", &mreq.imr_multiaddr);  // RFC 9568 §5.1.1.2
+    // RFC 9568 §5.1.1.2 224.0.0.18, or keepalived's vrrp_mcast_group4.
+    if (inet_pton(AF_INET, group.empty() ? "224.0.0.18" : group.c_str(), &mreq.imr_multiaddr) != 1) {
+      close(fd);
+      return ThrowType(env, "bad IPv4 group"), -1;
+    }
     mreq.imr_ifindex = ifindex;
     if (!SetOpt(env, fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq, "IP_ADD_MEMBERSHIP")) return -1;
   }
   return fd;
 }
 
-// vrrpOpen(family: 4|6, ifname, ifindex, joinGroup, hopLimit, tos) → fd
+// vrrpOpen(family: 4|6, ifname, ifindex, joinGroup, hopLimit, tos[, group]) → fd
+// group: the multicast group to join ('' or absent: the RFC group).
 napi_value VrrpOpen(napi_env env, napi_callback_info info) {
   Args a(env, info);
   int32_t family, ifindex, hops, tos;
   bool join;
-  std::string ifname;
+  std::string ifname, group;
   if (!a.Int(0, &family) || !a.String(1, &ifname) || !a.Int(2, &ifindex) || !a.Bool(3, &join) ||
       !a.Int(4, &hops) || !a.Int(5, &tos) || (family != 4 && family != 6) || ifname.size() >= IFNAMSIZ)
-    return ThrowType(env, "vrrpOpen(family, ifname, ifindex, joinGroup, hopLimit, tos)");
-  int fd = family == 6 ? OpenV6(env, ifname, ifindex, join, hops, tos) : OpenV4(env, ifname, ifindex, join, hops, tos);
+    return ThrowType(env, "vrrpOpen(family, ifname, ifindex, joinGroup, hopLimit, tos[, group])");
+  if (a.argc > 6 && !a.String(6, &group)) return ThrowType(env, "vrrpOpen: group must be a string");
+  int fd = family == 6 ? OpenV6(env, ifname, ifindex, join, hops, tos, group) : OpenV4(env, ifname, ifindex, join, hops, tos, group);
   return fd < 0 ? nullptr : Int(env, fd);
 }
 

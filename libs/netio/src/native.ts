@@ -52,7 +52,7 @@ interface NativeBinding {
   timerfdSet(fd: number, deadlineNs: bigint): void;
   timerfdRead(fd: number): number;
   setRealtimePriority(priority: number): void;
-  vrrpOpen(family: 4 | 6, ifname: string, ifindex: number, joinGroup: boolean, hopLimit: number, tos: number): number;
+  vrrpOpen(family: 4 | 6, ifname: string, ifindex: number, joinGroup: boolean, hopLimit: number, tos: number, group?: string): number;
   vrrpRecv(fd: number, family: 4 | 6): NativeVrrpPacket | undefined;
   vrrpSend(fd: number, family: 4 | 6, data: Uint8Array, destination: string, source: string, ifindex: number, hopLimit: number): number;
   packetOpen(ifindex: number, ethertype: number): number;

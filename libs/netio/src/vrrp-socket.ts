@@ -17,8 +17,14 @@ export interface VrrpSocketOptions {
   family: IpFamily;
   /** Interface name, e.g. 'eth0'. */
   interface: string;
-  /** Join 224.0.0.18 / ff02::12 on the interface. Default true; false for unicast-peer instances. */
+  /** Join the group (`group`) on the interface. Default true; false for unicast-peer instances. */
   joinGroup?: boolean;
+  /**
+   * The multicast group adverts go to and the socket joins: keepalived's global vrrp_mcast_group4 /
+   * vrrp_mcast_group6 (keepalived sends to it and joins it on the interface, vrrp.c
+   * open_vrrp_read_socket → if_join_vrrp_group). Default 224.0.0.18 / ff02::12 (RFC 9568 §5.1.1.2, §5.1.2.2).
+   */
+  group?: string;
   /** TTL / hop limit of sent packets. Default 255 (RFC 9568 §5.1.1.3, §5.1.2.3); lower only in tests. */
   hopLimit?: number;
   /** IPv4 TOS / IPv6 traffic class of sent packets. Default 0xc0, as keepalived sends. */
@@ -65,7 +71,7 @@ export class VrrpSocket {
   readonly family: IpFamily;
   readonly interfaceName: string;
   readonly ifindex: number;
-  /** 224.0.0.18 or ff02::12 */
+  /** The group joined and sent to by default: 224.0.0.18 / ff02::12 unless `group` was given. */
   readonly groupAddress: string;
   /**
    * The default advert source, read when the socket was opened: the interface's IPv6 link-local
@@ -84,7 +90,7 @@ export class VrrpSocket {
     this.family = options.family;
     this.interfaceName = options.interface;
     this.ifindex = info.ifindex;
-    this.groupAddress = options.family === 6 ? VRRP_GROUP_V6 : VRRP_GROUP_V4;
+    this.groupAddress = options.group ?? (options.family === 6 ? VRRP_GROUP_V6 : VRRP_GROUP_V4);
     this.localAddress = options.family === 6 ? info.linkLocal6 : info.ipv4[0];
     this.#onPacket = options.onPacket;
     this.#onError = options.onError;
@@ -92,7 +98,7 @@ export class VrrpSocket {
     const tos = options.tos ?? 0xc0;
     if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 255) throw new RangeError(`hopLimit ${hopLimit} not in 1..255`);
     if (!Number.isInteger(tos) || tos < 0 || tos > 255) throw new RangeError(`tos ${tos} not in 0..255`);
-    this.#fd = native.vrrpOpen(options.family, options.interface, info.ifindex, options.joinGroup ?? true, hopLimit, tos);
+    this.#fd = native.vrrpOpen(options.family, options.interface, info.ifindex, options.joinGroup ?? true, hopLimit, tos, this.groupAddress);
     this.#watcher = new native.FdWatcher(this.#fd, (status) => this.#readable(status));
     this.#watcher.start();
   }

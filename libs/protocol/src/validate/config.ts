@@ -30,6 +30,11 @@ export interface ValidationConfig {
   readonly virtualAddresses: readonly IpAddress[];
   /** VRRPv3/IPv4 checksum form we expect: `v3_checksum_as_v2` → 'message-only'; default 'pseudo-header'. */
   readonly v3Ipv4Checksum?: ChecksumForm;
+  /**
+   * global `vrrp_mcast_group4` / `vrrp_mcast_group6`: the group a multicast instance's adverts must be
+   * addressed to. Absent: any multicast destination (the socket only hears groups it joined anyway).
+   */
+  readonly multicastGroup?: IpAddress;
   /** `unicast_peer` list; empty or absent = multicast instance. */
   readonly unicastPeers?: readonly UnicastPeer[];
   /** global `vrrp_check_unicast_src` or instance `check_unicast_src`. */

@@ -21,6 +21,7 @@
 //   IPv4 total length             "ip_tot_len mismatch"  (validateIpv4Datagram)   length
 //   checksum                      "Invalid VRRPv2/VRRPv3 checksum"                checksum | checksum-other-form
 //   multicast vs unicast          "Expected multicast packet but received ..."    multicast-unicast-mismatch
+//   multicast group (ours)        socket membership of vrrp_mcast_group4/6        multicast-unicast-mismatch
 //   addresses = our VIPs          "ip address ... not present in MASTER advert"   address-list-mismatch
 //   unicast source is a peer      "unicast source address ... not a unicast peer" unicast-source-unknown
 //   unicast peer TTL range        "TTL/HL %d not in range"                        ttl
@@ -36,6 +37,10 @@
 //   such a packet is another host with our address) and warns on equal priority. We drop it, so a shell
 //   that does receive its own looped-back adverts never treats itself as a peer; the anomaly makes a
 //   duplicate address visible.
+// - Multicast group: keepalived joins only its vrrp_mcast_group4/6 on a socket with IP_MULTICAST_ALL off,
+//   so an advert sent to another group never reaches it. We check the destination against the group
+//   too (same class, the rung about where the advert was addressed): a shell socket, a capture or a
+//   host that joined both groups must not make an advert to 224.0.0.18 count for a 224.0.0.100 instance.
 // - Address-list mismatch is a drop, as in keepalived's code (not merely logged); vrrp_strict does not
 //   change any receive check (it only adds config-time restrictions).
 import type { Advertisement, IpFacts } from '../types.js';
@@ -163,6 +168,9 @@ export function validateAdvertisement(bytes: Uint8Array, ip: IpFacts, config: Va
 
   const multicast = isMulticast(ip.destination);
   if (multicast === unicast) return reject('multicast-unicast-mismatch', `expected ${unicast ? 'unicast' : 'multicast'} packet but received ${multicast ? 'multicast' : 'unicast'} packet`);
+  if (multicast && config.multicastGroup !== undefined && canonicalIp(ip.destination, family) !== canonicalIp(config.multicastGroup, family)) {
+    return reject('multicast-unicast-mismatch', `multicast packet to ${ip.destination}, our group is ${config.multicastGroup}`);
+  }
 
   const d = vrrp.decode(bytes, 0, family);
   if (!d.ok) return reject(d.reason, d.detail); // unreachable after the rungs above; kept so a future codec change cannot slip through

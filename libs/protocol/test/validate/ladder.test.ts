@@ -156,6 +156,17 @@ describe('validation ladder: one rule per row', () => {
     assert.equal(cls(validateAdvertisement(packet(v2Fields, to), to, v2Config)), 'multicast-unicast-mismatch');
   });
 
+  test('multicast group: with vrrp_mcast_group4 224.0.0.100, an advert to 224.0.0.18 is dropped and one to 224.0.0.100 accepted', () => {
+    const grouped: ValidationConfig = { ...v2Config, multicastGroup: '224.0.0.100' };
+    assert.equal(cls(validateAdvertisement(packet(v2Fields, master), master, grouped)), 'multicast-unicast-mismatch');
+    const to: IpFacts = { ...master, destination: '224.0.0.100' };
+    assert.equal(cls(validateAdvertisement(packet(v2Fields, to), to, grouped)), 'ok');
+    const v6: ValidationConfig = { ...v6Config, multicastGroup: 'FF02::1:12' };
+    const v6To: IpFacts = { ...v6Master, destination: 'ff02::1:12' };
+    assert.equal(cls(validateAdvertisement(packet(v6Fields, v6To), v6To, v6)), 'ok');
+    assert.equal(cls(validateAdvertisement(packet(v6Fields, v6Master), v6Master, v6)), 'multicast-unicast-mismatch');
+  });
+
   test('address-list-mismatch: one of our virtual addresses is not in the advert (keepalived drops)', () => {
     assert.equal(cls(validateAdvertisement(packet({ ...v2Fields, addresses: ['10.10.10.130'] }, master), master, v2Config)), 'address-list-mismatch');
   });

@@ -51,7 +51,7 @@ export function inspectCapture(bytes: Uint8Array, config: KeepalivedConfig | und
         verdict = 'vrid-unknown';
         detail = `no instance with VRID ${a.vrid} (${facts.family}) in the configuration`;
       } else {
-        const r: LadderResult = validateAdvertisement(msg, facts, toValidationConfig(inst, []));
+        const r: LadderResult = validateAdvertisement(msg, facts, toValidationConfig(inst, [], inst.family === 'ipv4' ? config.global.mcastGroup4 : config.global.mcastGroup6));
         if (r.ok) {
           verdict = r.notes.length > 0 ? `ok (${r.notes.join(', ')})` : 'ok';
           detail = `${inst.name}, checksum ${r.checksum}`;

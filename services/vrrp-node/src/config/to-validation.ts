@@ -1,9 +1,10 @@
 // KeepalivedConfig instance → the validation ladder's ValidationConfig (libs/protocol validate/).
-// `ownAddresses` are the interface's addresses, read from the kernel by the caller (empty for inspect).
+// `ownAddresses` are the interface's addresses, read from the kernel by the caller (empty for inspect);
+// `multicastGroup` the global vrrp_mcast_group4/6 (checked only for multicast instances).
 import type { IpAddress, ValidationConfig } from '@hotstandby/protocol';
 import type { VrrpInstance } from './model.js';
 
-export function toValidationConfig(instance: VrrpInstance, ownAddresses: readonly IpAddress[]): ValidationConfig {
+export function toValidationConfig(instance: VrrpInstance, ownAddresses: readonly IpAddress[], multicastGroup?: IpAddress): ValidationConfig {
   return {
     version: instance.version,
     family: instance.family,
@@ -16,6 +17,7 @@ export function toValidationConfig(instance: VrrpInstance, ownAddresses: readonl
     virtualAddresses: instance.virtualIpAddresses.map((v) => v.address),
     v3Ipv4Checksum: instance.v3ChecksumAsV2 ? 'message-only' : 'pseudo-header',
     unicastPeers: instance.unicastPeers.map((address) => ({ address })),
+    ...(multicastGroup !== undefined && instance.unicastPeers.length === 0 ? { multicastGroup } : {}),
     checkUnicastSource: instance.checkUnicastSrc,
     skipCheckAdvAddr: instance.skipCheckAdvAddr,
     ownAddresses: [...ownAddresses, ...(instance.unicastSrcIp !== undefined ? [instance.unicastSrcIp] : [])],

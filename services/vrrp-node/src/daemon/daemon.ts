@@ -292,7 +292,9 @@ export class Daemon {
     if (!mapped.ok) throw new Error(mapped.reason);
     const config = memberStartConfig(model, this.#config, mapped.config);
     const g = this.#config.global;
-    const validation = toValidationConfig(model, model.family === 'ipv4' ? info.ipv4 : info.ipv6);
+    // keepalived sends to and joins the global vrrp_mcast_group4/6 (default 224.0.0.18 / ff02::12).
+    const group = model.family === 'ipv4' ? g.mcastGroup4 : g.mcastGroup6;
+    const validation = toValidationConfig(model, model.family === 'ipv4' ? info.ipv4 : info.ipv6, group);
     const domain = o.domain !== undefined ? mustDomain(domainFromClusterName(o.domain)) : instanceDomain(model);
     const key = `${model.interface}/${model.family}`;
     let entry = this.#sockets.get(key);
@@ -309,11 +311,6 @@ export class Daemon {
       this.#sockets.set(key, entry);
     }
     const socket = entry.socket;
-    // The socket joins the RFC groups (224.0.0.18 / ff02::12); a vrrp_mcast_group4/6 elsewhere is not
-    // supported yet — say so and use the standard group rather than send where nobody listens.
-    const configured = model.family === 'ipv4' ? g.mcastGroup4 : g.mcastGroup6;
-    const group = socket.groupAddress;
-    if (configured !== group) this.#log.warn(`(${model.name}) vrrp_mcast_group${model.family === 'ipv4' ? 4 : 6} ${configured} is not supported; using ${group}`);
     const notify = new NotifyQueue({
       timeoutMs: o.notifyTimeoutMs ?? 10_000,
       onDone: (job, r) => {
