@@ -304,6 +304,7 @@ export class Daemon {
         family: model.family === 'ipv4' ? 4 : 6,
         interface: model.interface,
         joinGroup: true,
+        group,
         onPacket: (p) => this.#dispatch(byVrid, model, p),
         onError: (err) => this.#log.error(`receive error on ${model.interface}`, { error: err.message }),
       });
