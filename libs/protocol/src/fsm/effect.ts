@@ -6,7 +6,7 @@
 //   1. send-advert     (first: on takeover the old master must drop the VIPs before our GARPs land —
 //                       keepalived vrrp_state_master_tx(); on resign the priority-0 advert goes out
 //                       while we still hold the VIPs so that a backup's Skew_Time starts at once)
-//   2. add-vips / remove-vips
+//   2. add-vips / remove-vips, each followed by filter-vips for a non-owner with accept mode off
 //   3. send-garp       (after add-vips: a GARP for an address we do not hold would be a lie)
 //   4. run-notify      (keepalived notify_master/backup/fault/stop scripts, after the network moved)
 //   5. emit-event      (last: the event describes what was done)
@@ -56,6 +56,12 @@ export type Effect =
   | { readonly type: 'send-advert'; readonly priority: number; readonly intervalCs: number; readonly addresses: readonly IpAddress[] }
   | { readonly type: 'add-vips'; readonly addresses: readonly IpAddress[] }
   | { readonly type: 'remove-vips'; readonly addresses: readonly IpAddress[] }
+  /**
+   * Accept_Mode False (keepalived `no_accept`, the default under `vrrp_strict`) on a non-owner: 'drop'
+   * traffic addressed to these VIPs (right after add-vips), 'accept' it again (after remove-vips).
+   * keepalived does it with a firewall set; the shell must not let it delay the GARPs that follow.
+   */
+  | { readonly type: 'filter-vips'; readonly action: 'drop' | 'accept'; readonly addresses: readonly IpAddress[] }
   /**
    * Gratuitous ARP (IPv4) / unsolicited NA (IPv6): `count` per address, `intervalUs` apart.
    * Later bursts (garp_master_delay, refresh) are scheduled by the core as timers and arrive as

@@ -77,7 +77,7 @@ function shutdown(config: InstanceConfig, state: State): StepResult {
     // RFC 9568 §6.4.3: "Send an ADVERTISEMENT with Priority = 0"; keepalived restore_vrrp_interfaces()
     // then removes the VIPs.
     effects.push(advert(config, 0));
-    pushVips(effects, 'remove-vips', config.virtualAddresses);
+    pushVips(effects, config, 'remove-vips', config.virtualAddresses);
   }
   const next: StopState = { ...common(state), kind: 'STOP' };
   effects.push(notify('STOP', next), event(transition(config, state.kind, next, 'shutdown')));
@@ -165,7 +165,7 @@ function masterReceives(config: InstanceConfig, state: MasterState, adv: Adverti
     // the Skew_Time + Recompute the Active_Down_Interval + Set the Active_Down_Timer to
     // Active_Down_Interval + Transition to the {Backup} state".
     const interval = learnedInterval(config, current.masterAdverIntervalCs, adv);
-    pushVips(effects, 'remove-vips', config.virtualAddresses);
+    pushVips(effects, config, 'remove-vips', config.virtualAddresses);
     return becomeBackup(config, { ...current, masterAdverIntervalCs: interval }, now, 'higher-priority-received', effects, { masterAddress: source, masterPriority: adv.priority, trigger: { source, priority: adv.priority } }, events);
   }
 
@@ -268,7 +268,7 @@ function fault(config: InstanceConfig, state: State): StepResult {
     // takes over after Skew_Time, then the VIPs go. (keepalived actually sends two priority-0 adverts
     // here — one in leave_master, one in restore_interface; one is enough for the protocol.)
     effects.push(advert(config, 0));
-    pushVips(effects, 'remove-vips', config.virtualAddresses);
+    pushVips(effects, config, 'remove-vips', config.virtualAddresses);
   }
   return toFault(config, state, effects, 'fault');
 }
@@ -303,8 +303,8 @@ function configChanged(config: InstanceConfig, previous: InstanceConfig, state: 
   const removed = previous.virtualAddresses.filter((a) => !config.virtualAddresses.includes(a));
   const added = config.virtualAddresses.filter((a) => !previous.virtualAddresses.includes(a));
   const effects: Effect[] = [];
-  pushVips(effects, 'remove-vips', removed);
-  pushVips(effects, 'add-vips', added);
+  pushVips(effects, config, 'remove-vips', removed);
+  pushVips(effects, config, 'add-vips', added);
   if (added.length > 0 && config.garp.masterRepeat > 0) effects.push({ type: 'send-garp', addresses: added, count: config.garp.masterRepeat, intervalUs: config.garp.intervalUs, reason: 'config-changed' });
   let master: MasterState = { ...next, masterAdverIntervalCs: config.advertIntervalCs };
   if (config.garp.masterRefreshUs === 0) master = { ...master, garpRefreshAt: undefined };
@@ -336,7 +336,7 @@ function syncTo(config: InstanceConfig, state: State, to: SyncTarget, reason: Tr
     case 'BACKUP': {
       if (state.kind === 'MASTER') {
         const effects: Effect[] = [];
-        pushVips(effects, 'remove-vips', config.virtualAddresses);
+        pushVips(effects, config, 'remove-vips', config.virtualAddresses);
         return becomeBackup(config, { ...state, masterAdverIntervalCs: config.advertIntervalCs }, now, reason, effects, {}, [], sync);
       }
       if (state.kind === 'FAULT') return becomeBackup(config, { ...state, masterAdverIntervalCs: config.advertIntervalCs }, now, reason, [], {}, [], sync);
@@ -345,7 +345,7 @@ function syncTo(config: InstanceConfig, state: State, to: SyncTarget, reason: Tr
     case 'FAULT': {
       if (state.kind === 'MASTER') {
         const effects: Effect[] = [advert(config, 0)];
-        pushVips(effects, 'remove-vips', config.virtualAddresses);
+        pushVips(effects, config, 'remove-vips', config.virtualAddresses);
         return toFault(config, state, effects, reason, sync);
       }
       if (state.kind === 'BACKUP' || state.kind === 'INIT') return toFault(config, state, [], reason, sync);
@@ -390,7 +390,7 @@ function becomeMaster(config: InstanceConfig, state: State, now: number, reason:
   // keepalived vrrp_state_master_tx(): "the old master needs to remove the VIPs before we send the
   // gratuitous ARPs, so send the advert first", then vrrp_state_become_master(): VIPs, GARPs, notify.
   const effects: Effect[] = [advert(config, next.effectivePriority)];
-  pushVips(effects, 'add-vips', vips);
+  pushVips(effects, config, 'add-vips', vips);
   if (vips.length > 0 && g.masterRepeat > 0) effects.push(garp(config, g.masterRepeat, 'master'));
   effects.push(notify('MASTER', next), event(transition(config, state.kind, next, reason, undefined, sync)));
   return { state: next, effects };
@@ -455,8 +455,14 @@ function garp(config: InstanceConfig, count: number, reason: Extract<Effect, { t
   return { type: 'send-garp', addresses: config.virtualAddresses, count, intervalUs: config.garp.intervalUs, reason };
 }
 
-function pushVips(effects: Effect[], type: 'add-vips' | 'remove-vips', addresses: readonly IpAddress[]): void {
-  if (addresses.length > 0) effects.push({ type, addresses });
+function pushVips(effects: Effect[], config: InstanceConfig, type: 'add-vips' | 'remove-vips', addresses: readonly IpAddress[]): void {
+  if (addresses.length === 0) return;
+  effects.push({ type, addresses });
+  // RFC 9568 §6.4.3: a MASTER "MUST accept packets addressed to the IPvX address(es) associated with the
+  // virtual router if it is the IPvX address owner or if Accept_Mode is True. Otherwise, MUST NOT accept
+  // these packets." keepalived (vrrp_handle_accept_mode) adds the VIPs to its firewall set right after
+  // adding the addresses, and takes them out when it removes them.
+  if (!config.acceptMode && config.priority !== OWNER) effects.push({ type: 'filter-vips', action: type === 'add-vips' ? 'drop' : 'accept', addresses });
 }
 
 function notify(kind: Extract<Effect, { type: 'run-notify' }>['notify'], state: State): Effect {

@@ -285,6 +285,9 @@ export class Simulation {
         e.addresses.forEach((a) => r.vips.delete(a));
         this.log(r.id, `-vips ${e.addresses.join(' ')}`);
         return;
+      case 'filter-vips':
+        this.log(r.id, `${e.action} traffic to ${e.addresses.join(' ')}`);
+        return;
       case 'send-garp':
         this.log(r.id, `garp x${e.count} ${e.addresses.join(' ')} (${e.reason})`);
         return;

@@ -89,6 +89,23 @@ describe('RFC 9568 §6.4.2 Backup', () => {
 });
 
 describe('RFC 9568 §6.4.3 Active', () => {
+  test('"MUST accept packets addressed to the IPvX address(es) ... if it is the IPvX address owner or if Accept_Mode is True. Otherwise, MUST NOT accept these packets" (keepalived no_accept: drop after adding the VIPs, accept after removing them)', () => {
+    const filters = (cfg: ReturnType<typeof v3>): string[][] => {
+      const m = master(cfg);
+      const down = step(cfg, m.state, { type: 'shutdown' }, m.at + 10);
+      const up = fire(cfg, started(cfg));
+      return [types(up.effects), types(down.effects), [...up.effects, ...down.effects].flatMap((e) => (e.type === 'filter-vips' ? [`${e.action} ${e.addresses.join(' ')}`] : []))];
+    };
+    const [up, down, actions] = filters(v3({ acceptMode: false }));
+    assert.deepEqual(up, ['send-advert:100', 'add-vips', 'filter-vips', 'send-garp', 'run-notify:MASTER', 'emit-event']);
+    assert.deepEqual(down, ['send-advert:0', 'remove-vips', 'filter-vips', 'run-notify:STOP', 'emit-event']);
+    assert.deepEqual(actions, [`drop ${VIP}`, `accept ${VIP}`]);
+    assert.deepEqual(filters(v3({ acceptMode: true }))[2], [], 'Accept_Mode True: nothing filtered');
+    const owner = v3({ acceptMode: false, priority: 255, initialState: 'MASTER' });
+    const r = step(owner, initialState(owner), { type: 'startup' }, 1_000);
+    assert.ok(!r.effects.some((e) => e.type === 'filter-vips'), 'the address owner always accepts');
+  });
+
   test('"If a Shutdown event is received, then: - Cancel the Adver_Timer - Send an ADVERTISEMENT with Priority = 0 - Transition to the {Initialize} state"', () => {
     const cfg = v3();
     const m = master(cfg);

@@ -24,6 +24,7 @@ import { InstanceRunner } from './instance-runner.js';
 import { AnomalyAggregator } from './anomaly-aggregator.js';
 import { GarpSender } from './garp-sender.js';
 import type { VipOps } from './vip-ops.js';
+import { NftVipFilter } from '../net/vip-filter.js';
 import { LinkWatcher } from './link-watcher.js';
 import { buildStatus } from './status.js';
 import { instanceTrackers, memberStartConfig, SyncGroupRunner } from './sync-group-runner.js';
@@ -48,6 +49,8 @@ export interface DaemonOptions {
   readonly notifyTimeoutMs?: number;
   /** Told about every completed takeover (the failover-duration histogram). */
   readonly onFailover?: (record: FailoverRecord) => void;
+  /** no_accept's firewall (default: nftables table inet hotstandby). */
+  readonly vipFilter?: NftVipFilter;
 }
 
 interface SocketEntry {
@@ -79,6 +82,10 @@ export class Daemon {
   readonly #groups = new Map<string, SyncGroupRunner>();
   readonly #links: LinkWatcher;
   readonly #garp = new GarpSender();
+  /** no_accept: the nftables set of VIPs whose traffic is dropped (net/vip-filter.ts). */
+  readonly #vipFilter: NftVipFilter;
+  #vipFilterErrors = 0;
+  #vipFilterLastError: string | null = null;
   readonly #aggregator: AnomalyAggregator;
   #outbox: Outbox | undefined;
   #publisher: Publisher | undefined;
@@ -114,6 +121,7 @@ export class Daemon {
       });
     });
     this.#links = new LinkWatcher((ifname, up) => this.#linkChanged(ifname, up));
+    this.#vipFilter = options.vipFilter ?? new NftVipFilter();
   }
 
   async start(): Promise<void> {
@@ -157,6 +165,7 @@ export class Daemon {
       for (const v of stale) await o.vips.remove(v, v.device ?? m.interface);
       if (stale.length > 0) this.#log.info(`(${m.name}) removed VIPs left from a previous run`, { vips: stale.map((v) => v.address).join(',') });
     }
+    await this.#clearVipFilter();
     // Start: every instance goes INIT → BACKUP (or MASTER as owner), faulted if its link is down.
     for (const [, x] of this.#instances) {
       this.#recomputeTracking(x, false);
@@ -184,6 +193,11 @@ export class Daemon {
     return this.#garp;
   }
 
+  /** no_accept firewall: what is dropped now, and failures so far. */
+  get vipFilter(): { table: string; dropped: readonly string[]; errors: number; lastError: string | null } {
+    return { table: `inet ${this.#vipFilter.table}`, dropped: this.#vipFilter.dropped, errors: this.#vipFilterErrors, lastError: this.#vipFilterLastError };
+  }
+
   installedVips(ifname: string): Promise<string[]> {
     return this.#o.vips.list(ifname);
   }
@@ -197,8 +211,11 @@ export class Daemon {
     for (const [, x] of this.#instances) x.runner.input({ type: 'shutdown' });
     for (const [, x] of this.#instances) {
       await x.runner.settled();
+      await x.runner.filtersSettled();
       x.timer.close();
     }
+    // keepalived deletes its firewall table on exit; a failure is logged and counted, the stop goes on.
+    await this.#vipFilter.close().catch((err: unknown) => this.#vipFilterFailed(err, 'removing the no_accept table failed'));
     await Promise.all([...this.#instances.values()].map((x) => withTimeout(x.notify.idle(), (this.#o.notifyTimeoutMs ?? 10_000) + 1000)));
     await Promise.all([...this.#groups.values()].map((g) => withTimeout(g.notifyQueue.idle(), (this.#o.notifyTimeoutMs ?? 10_000) + 1000)));
     this.#aggregator.flush(wallUs(), true);
@@ -353,6 +370,7 @@ export class Daemon {
       removeVips: async (vips) => {
         await Promise.all(vips.map((v) => o.vips.remove(v, v.device ?? model.interface)));
       },
+      filterVips: (action, vips) => this.#filterVips(action, vips.map((v) => v.address)),
       sendGarp: (vips, count, intervalUs) => this.#garp.send(vips, model.interface, count, intervalUs),
       notify: (kind, priority) => this.#notify(extras, kind, priority),
       transition: (ev, latency, ctx) => this.#transition(extras, ev, latency, ctx?.atUs),
@@ -532,6 +550,32 @@ export class Daemon {
     }
     if (this.#stopping) return;
     this.#emit({ kind: 'heartbeat', periodMs: this.#o.heartbeatMs ?? 2000, instances });
+  }
+
+  /** A table a crashed run left is deleted at start (keepalived too); nft missing matters only if an instance needs it. */
+  async #clearVipFilter(): Promise<void> {
+    const needing = this.#config.instances.filter((m) => !m.accept && m.priority !== 255).map((m) => m.name);
+    try {
+      if (await this.#vipFilter.clear()) this.#log.info(`removed nftables table inet ${this.#vipFilter.table} left from a previous run`);
+    } catch (err) {
+      if (needing.length > 0) this.#vipFilterFailed(err, `no_accept of ${needing.join(', ')} cannot be enforced`);
+    }
+  }
+
+  async #filterVips(action: 'drop' | 'accept', addresses: readonly string[]): Promise<void> {
+    try {
+      await (action === 'drop' ? this.#vipFilter.drop(addresses) : this.#vipFilter.accept(addresses));
+    } catch (err) {
+      this.#vipFilterErrors++;
+      this.#vipFilterLastError = err instanceof Error ? err.message : String(err);
+      throw err; // the runner logs it with the instance's name
+    }
+  }
+
+  #vipFilterFailed(err: unknown, what: string): void {
+    this.#vipFilterErrors++;
+    this.#vipFilterLastError = err instanceof Error ? err.message : String(err);
+    this.#log.error(what, { error: this.#vipFilterLastError });
   }
 
   #emit(draft: EventDraft): void {

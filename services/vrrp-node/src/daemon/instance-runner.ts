@@ -33,6 +33,8 @@ export interface InstancePorts {
   sendVrrp(data: Uint8Array, destination: IpAddress, source: IpAddress): void;
   addVips(vips: readonly VirtualAddress[]): Promise<void>;
   removeVips(vips: readonly VirtualAddress[]): Promise<void>;
+  /** no_accept: drop (or accept again) traffic addressed to these VIPs (keepalived's firewall set). */
+  filterVips(action: 'drop' | 'accept', vips: readonly VirtualAddress[]): Promise<void>;
   sendGarp(vips: readonly VirtualAddress[], count: number, intervalUs: number): Promise<void>;
   notify(kind: NotifyKind, priority: number): void;
   transition(event: TransitionEvent, failoverLatencyUs: number | undefined, ctx?: TransitionContext): void;
@@ -84,6 +86,8 @@ export class InstanceRunner {
   readonly #vipsByAddress: ReadonlyMap<string, VirtualAddress>;
   /** VIP and GARP work, in order, off the protocol's path. */
   #netChain: Promise<void> = Promise.resolve();
+  /** no_accept firewall work, in order, each after the address change it follows; nothing waits for it. */
+  #filterChain: Promise<void> = Promise.resolve();
   /** Receipt time of the last accepted advert: where a failover's latency starts. */
   #lastAdvertAtUs: number | undefined;
   #lastTransition: LastTransition | undefined;
@@ -120,6 +124,11 @@ export class InstanceRunner {
   /** Resolves when queued VIP/GARP work has been done (shutdown waits for the VIPs to go). */
   settled(): Promise<void> {
     return this.#netChain;
+  }
+
+  /** Resolves when queued no_accept firewall work has been done (stop waits before removing the table). */
+  filtersSettled(): Promise<void> {
+    return this.#filterChain;
   }
 
   input(input: Input, now = this.#ports.now()): void {
@@ -190,6 +199,19 @@ export class InstanceRunner {
       case 'remove-vips': {
         const vips = this.#vips(effect.addresses, true);
         this.#chain(() => this.#ports.removeVips(vips), 'removing VIPs');
+        return;
+      }
+      case 'filter-vips': {
+        // After the addresses are in (or out), but off the VIP/GARP chain: the GARPs that follow never
+        // wait for nft, so no_accept cannot delay a failover. keepalived filters the eVIPs too.
+        const vips = this.#vips(effect.addresses, true);
+        const action = effect.action;
+        const addressesDone = this.#netChain;
+        this.#filterChain = Promise.all([this.#filterChain, addressesDone])
+          .then(() => this.#ports.filterVips(action, vips))
+          .catch((err: unknown) => {
+            this.#ports.log.error(`(${this.config.name}) no_accept: ${action === 'drop' ? 'dropping' : 'accepting again'} traffic to the VIPs failed`, { error: err instanceof Error ? err.message : String(err) });
+          });
         return;
       }
       case 'send-garp': {

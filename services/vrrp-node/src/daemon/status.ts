@@ -41,6 +41,8 @@ export interface NodeStatus {
     lastError: string | null;
   };
   garpFramesSent: number;
+  /** no_accept: the nftables table, the VIPs whose traffic it drops now, and failed nft runs. */
+  vipFilter: { table: string; dropped: string[]; errors: number; lastError: string | null };
 }
 
 export function buildStatus(d: Daemon): NodeStatus {
@@ -92,5 +94,6 @@ export function buildStatus(d: Daemon): NodeStatus {
       lastError: pub?.lastError ?? ob?.lastError ?? null,
     },
     garpFramesSent: d.garp.sent,
+    vipFilter: { ...d.vipFilter, dropped: [...d.vipFilter.dropped] },
   };
 }

@@ -70,6 +70,7 @@ function setup() {
   const ports: InstancePorts = {
     now: () => mono,
     sendVrrp: () => steps.push(`advert@${mono}`),
+    filterVips: () => Promise.resolve(),
     addVips: () => {
       mono += 300; // netlink takes a moment
       steps.push(`vips@${mono}`);
