@@ -4,9 +4,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -19,54 +16,12 @@ import { events } from '../src/schema/index.js';
 import { FakeNode, at as atFrom } from './support/events.js';
 import type { AuditorTestDb } from './support/db.js';
 import { auditorTestDb } from './support/db.js';
+import { freePort } from '../../../test/support/free-port.js';
+import { RUN, eventually, serve } from './support/serve-process.js';
 
 // Events are stamped near the real clock: serve's detectors tick on wall-clock time.
 const BASE = Math.floor(Date.now() / 1000) * 1e6 - 60e6;
 const at = (s: number) => atFrom(s, BASE);
-const RUN = fileURLToPath(new URL('../src/cli/run.ts', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function serve(natsUrl: string, dbUrl: string, port: number): { child: ChildProcess; ready: Promise<void>; log: () => string } {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', RUN, 'serve', '--listen', `127.0.0.1:${port}`], {
-    env: { ...process.env, NATS_URL: natsUrl, DATABASE_URL: dbUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`auditor not ready:\n${log}`)), 30_000);
-    const onData = (b: Buffer) => {
-      log += b.toString();
-      if (log.includes('auditor: listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`auditor exited ${code}:\n${log}`));
-    });
-  });
-  return { child, ready, log: () => log };
-}
-
-async function eventually(what: string | (() => string), check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-}
 
 describe('vrrp-auditor serve (real nats-server, real Postgres)', () => {
   let nats: NatsServer;

@@ -10,6 +10,7 @@ import { listEvents } from '../query/events.js';
 import { history } from '../query/history.js';
 import { masterAt } from '../query/master-at.js';
 import { toIso } from '../time/micros.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { Parsed } from './params.js';
 import { alertsParams, eventsParams, historyParams, masterParams } from './params.js';
 import { DEFAULT_DETECT_CONFIG } from '../detect/config.js';
@@ -57,7 +58,10 @@ export async function startApi(opts: ApiOptions): Promise<{ server: Server; url:
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method !== 'GET') return send(res, 405, { error: 'only GET' });
-    if (url.pathname === '/healthz') return send(res, 200, { ok: true, ...opts.health() });
+    if (url.pathname === '/healthz') {
+      const h = { ok: true, ...opts.health() };
+      return send(res, h.ok ? 200 : 503, h);
+    }
     // The timeline page's static assets carry no data: no token (the page sends it with its API calls).
     if (serveTimelineAsset(url, res)) return;
     if (opts.token && !authorized(req, opts.token)) {
@@ -87,6 +91,12 @@ export async function startApi(opts: ApiOptions): Promise<{ server: Server; url:
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
+      // The database away (restart, crash) is the service's state, reported on /healthz: no stack dump.
+      if (isDatabaseUnavailable(err)) {
+        if (!res.headersSent) send(res, 503, { error: 'database unavailable, try again' });
+        else res.destroy();
+        return;
+      }
       console.error('auditor api:', err);
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.destroy();

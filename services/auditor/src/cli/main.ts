@@ -180,10 +180,19 @@ export async function main(argv: string[]): Promise<number> {
         token: process.env.AUDITOR_TOKEN,
         cfg: DEFAULT_DETECT_CONFIG,
       });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      // Until a signal; a broken consumer ends the process (exit 1) for the service manager to restart.
+      let stopping = false;
+      const consumerEnded = auditor.done.then(() => {
+        if (!stopping) throw new Error('the event consumer ended unexpectedly');
       });
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        }),
+        consumerEnded,
+      ]);
+      stopping = true;
       await auditor.stop();
       await db.close();
       await telemetry.shutdown();

@@ -2,6 +2,11 @@
 // waiting, up to maxBatch — so an idle stream is processed message by message and a backlog in big
 // batches), each batch goes through ingestBatch (one transaction), and only then are its messages acked.
 // A crash anywhere before the ack means redelivery, which the unique event id makes harmless.
+//
+// When the database is away (restarted, crashed, unreachable: db/unavailable.ts), the batch is kept and
+// retried in place with backoff until it commits — the consumer holds its messages (`working()` resets
+// their ack_wait) instead of nak'ing them into a redelivery loop that would fail the same way. Any other
+// failure (a bug, data Postgres rejects) naks the batch for redelivery, as before.
 import { jetstream } from '@nats-io/jetstream';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -12,6 +17,7 @@ import type { BatchResult, IncomingMessage } from './batch.js';
 import { ingestBatch } from './batch.js';
 import { AUDITOR_DURABLE } from './streams.js';
 import { startIngestSpans } from '../telemetry/trace.js';
+import { isDatabaseUnavailable, retryDelayMs } from '../db/unavailable.js';
 
 export interface ConsumerOptions {
   durable?: string;
@@ -20,14 +26,21 @@ export interface ConsumerOptions {
   process?: <T>(run: () => Promise<T>) => Promise<T>;
   /** Called after each committed and acked batch. */
   onBatch?: (r: BatchResult, size: number) => void | Promise<void>;
-  /** Called when a batch fails (before its messages are nak'd for redelivery). Must rebuild state. */
-  onError?: (err: unknown) => Promise<void>;
+  /** Called on every failed attempt at a batch (before it is retried or nak'd); the projector may hold
+   *  events that did not commit, so the owner must reload it before the next attempt. */
+  onError?: (err: unknown) => void;
 }
+
+/** Half the consumer's ack_wait (streams.ts): a held batch's messages are not redelivered meanwhile. */
+const WORKING_EVERY_MS = 5000;
 
 export interface RunningConsumer {
   /** Stops fetching; resolves when the batch in progress has committed and been acked. */
   stop(): Promise<void>;
+  /** Settles when the consumer ends: after stop(), or (rejected) when it broke. */
   done: Promise<void>;
+  /** Messages that arrived marked as redelivered (JetStream had sent them before without an ack). */
+  readonly stats: { redelivered: number };
 }
 
 function toIncoming(m: JsMsg): IncomingMessage {
@@ -40,27 +53,58 @@ export async function startConsumer(nc: NatsConnection, db: Db, projector: () =>
   const maxBatch = opts.maxBatch ?? 1000;
   const messages: ConsumerMessages = await consumer.consume({ max_messages: maxBatch * 2 });
   let buffer: JsMsg[] = [];
+  const stats = { redelivered: 0 };
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  /** Ingests a batch, retrying in place while the database is away (only when the owner reloads the
+   *  projector in onError); `{ err }`: give the batch back. */
+  const ingest = async (batch: JsMsg[]): Promise<{ result: BatchResult } | { err: unknown }> => {
+    const keepalive = setInterval(() => {
+      for (const m of batch) m.working();
+    }, WORKING_EVERY_MS);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const run = () => ingestBatch(db, projector(), batch.map(toIncoming));
+          return { result: await (opts.process ? opts.process(run) : run()) };
+        } catch (err) {
+          opts.onError?.(err);
+          if (!opts.onError || !isDatabaseUnavailable(err) || stopping) return { err };
+          await pause(retryDelayMs(attempt));
+          if (stopping) return { err };
+        }
+      }
+    } finally {
+      clearInterval(keepalive);
+    }
+  };
 
   const flush = async (): Promise<void> => {
     const batch = buffer;
     buffer = [];
     if (batch.length === 0) return;
+    for (const m of batch) if (m.redelivered) stats.redelivered++;
     const spans = startIngestSpans(batch); // traced messages continue their node's trace
-    let result: BatchResult;
-    try {
-      const run = () => ingestBatch(db, projector(), batch.map(toIncoming));
-      result = await (opts.process ? opts.process(run) : run());
-    } catch (err) {
-      // Nothing was committed: ask for redelivery, and let the owner reload the projector's view.
+    const outcome = await ingest(batch);
+    if ('err' in outcome) {
+      // Nothing was committed: ask for redelivery (the owner reloads the projector's view).
       for (const m of batch) m.nak(1000);
-      spans.end(err);
-      if (opts.onError) await opts.onError(err);
-      else throw err;
+      spans.end(outcome.err);
+      if (!opts.onError) throw outcome.err;
       return;
     }
     for (const m of batch) m.ack();
     spans.end();
-    await opts.onBatch?.(result, batch.length);
+    await opts.onBatch?.(outcome.result, batch.length);
   };
 
   const done = (async () => {
@@ -73,7 +117,10 @@ export async function startConsumer(nc: NatsConnection, db: Db, projector: () =>
 
   return {
     done,
+    stats,
     stop: async () => {
+      stopping = true;
+      wake?.();
       await messages.close();
       await done;
     },

@@ -1,5 +1,10 @@
 // `vrrp-auditor serve`: the consumer, the detectors (per event, plus a clock tick for deadlines that
 // pass while the bus is quiet), alert publication and the HTTP API, in one process.
+//
+// A Postgres outage (restart, crash) does not stop the process: the consumer holds the batch and
+// retries it, ticks probe at the same pace, DatabaseHealth logs one line when the database goes and one
+// when it is back, /healthz answers 503 meanwhile. After any failed write the projector is reloaded from
+// the committed projections before it is used again (it may hold events that did not commit).
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -15,6 +20,7 @@ import { ensureConsumer, ensureStreams } from '../ingest/streams.js';
 import { Projector } from '../project/projector.js';
 import { loadView, writeChanges, writeLiveness } from '../project/store.js';
 import { Serial } from './serial.js';
+import { DatabaseHealth } from './database-health.js';
 
 export interface AuditorOptions {
   database: Database;
@@ -29,6 +35,8 @@ export interface AuditorOptions {
 
 export interface RunningAuditor {
   url: string;
+  /** Rejects if the consumer breaks (the process should exit and be restarted). */
+  done: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,8 +51,22 @@ export async function startAuditor(opts: AuditorOptions): Promise<RunningAuditor
   const js = jetstream(nc);
 
   let projector = new Projector(await loadView(db, opts.cfg), opts.cfg);
+  /** Set by a failed write: the projector may hold events or decisions that did not commit. */
+  let stale = false;
   const serial = new Serial();
+  const health = new DatabaseHealth(log);
+  /** Runs `job` alone, with a projector that matches what is committed. */
+  const withProjector = <T>(job: () => Promise<T>): Promise<T> =>
+    serial.run(async () => {
+      if (stale) {
+        projector = new Projector(await loadView(db, opts.cfg), opts.cfg);
+        stale = false;
+        health.succeeded();
+      }
+      return job();
+    });
   let ingested = 0;
+  let duplicates = 0;
   let lastError: string | null = null;
 
   const publish = async (): Promise<void> => {
@@ -58,29 +80,31 @@ export async function startAuditor(opts: AuditorOptions): Promise<RunningAuditor
   await publish();
 
   const consumer: RunningConsumer = await startConsumer(nc, db, () => projector, {
-    process: (run) => serial.run(run),
+    process: withProjector,
     onBatch: async (r: BatchResult) => {
+      health.succeeded();
       ingested += r.inserted;
+      duplicates += r.duplicates;
       if (r.decisions.length > 0) await publish();
     },
-    onError: async (err) => {
+    onError: (err) => {
+      stale = true;
       lastError = String((err as Error).cause ?? err);
-      log(`auditor: batch failed, will be redelivered: ${lastError}`);
-      // The projector may have applied events that did not commit: reload the committed view.
-      await serial.run(async () => {
-        projector = new Projector(await loadView(db, opts.cfg), opts.cfg);
-      });
+      // The database being away is logged once per outage (DatabaseHealth); the batch is retried.
+      if (!health.failed(err)) log(`auditor: batch failed, will be redelivered: ${lastError}`);
     },
   });
 
   const tick = async (): Promise<void> => {
-    const decided = await serial.run(async () => {
+    if (!health.mayTry()) return; // the database is away: probe at the retry pace, not every tick
+    const decided = await withProjector(async () => {
       const changes = projector.tick(Date.now() * 1000);
       if (changes.length === 0 && projector.touchedNodes.size === 0) return false;
       await db.transaction(async (tx) => {
         await writeChanges(tx, changes);
         await writeLiveness(tx, projector);
       });
+      health.succeeded();
       return changes.some((c) => c.type === 'alert');
     });
     if (decided) await publish();
@@ -90,11 +114,9 @@ export async function startAuditor(opts: AuditorOptions): Promise<RunningAuditor
     if (ticking) return;
     ticking = true;
     tick()
-      .catch(async (err: unknown) => {
-        log(`auditor: detector tick failed: ${String(err)}`);
-        await serial.run(async () => {
-          projector = new Projector(await loadView(db, opts.cfg), opts.cfg);
-        });
+      .catch((err: unknown) => {
+        stale = true;
+        if (!health.failed(err)) log(`auditor: detector tick failed: ${String(err)}`);
       })
       .finally(() => (ticking = false));
   }, opts.tickMs ?? 100);
@@ -104,12 +126,23 @@ export async function startAuditor(opts: AuditorOptions): Promise<RunningAuditor
     host: opts.host,
     port: opts.port,
     token: opts.token,
-    health: () => ({ database: opts.database.kind, nats: nc.isClosed() ? 'closed' : 'connected', ingested, lastError }),
+    health: () => ({
+      ok: health.available,
+      database: opts.database.kind,
+      ...health.state(),
+      ingest: health.available ? 'running' : 'paused (database unavailable)',
+      nats: nc.isClosed() ? 'closed' : 'connected',
+      ingested,
+      duplicates,
+      redelivered: consumer.stats.redelivered,
+      lastError,
+    }),
   });
   log(`auditor: listening on ${api.url}, database ${opts.database.where}, NATS ${opts.natsUrl}`);
 
   return {
     url: api.url,
+    done: consumer.done,
     stop: async () => {
       clearInterval(timer);
       await api.close();

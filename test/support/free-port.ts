@@ -1,0 +1,15 @@
+// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it; the listener closes
+// before the caller binds it, which is good enough for test servers).
+import { createServer } from 'node:net';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
