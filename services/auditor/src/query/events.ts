@@ -31,8 +31,9 @@ export function decodeCursor(text: string): { ok: true; value: { at: Micros; id:
   return { ok: false, reason: 'cursor is not one this API returned' };
 }
 
-export async function listEvents(db: Executor, f: EventFilter): Promise<{ events: HsEvent[]; next: string | null }> {
-  const rows = await db
+/** The statement behind listEvents (one row more than the page: its presence means there is a next page). */
+export function eventsQuery(db: Executor, f: EventFilter) {
+  return db
     .select({ at: events.at, id: events.id, payload: events.payload })
     .from(events)
     .where(
@@ -43,13 +44,20 @@ export async function listEvents(db: Executor, f: EventFilter): Promise<{ events
         f.domain === undefined ? undefined : eq(events.domain, f.domain),
         f.from === undefined ? undefined : gte(events.at, toIso(f.from)),
         f.to === undefined ? undefined : lt(events.at, toIso(f.to)),
+        // After the cursor in (at, id) order, written as `at >= c and (at > c or id > c.id)` so that the
+        // `at >= c` bound is an index condition of every (…, at) index (the plain OR form is only a filter:
+        // a cursor page then walked the filtered rows from the start of the range).
         f.cursor === undefined
           ? undefined
-          : or(sql`${events.at} > ${toIso(f.cursor.at)}::timestamptz`, and(sql`${events.at} = ${toIso(f.cursor.at)}::timestamptz`, sql`${events.id} > ${f.cursor.id}`)),
+          : and(sql`${events.at} >= ${toIso(f.cursor.at)}::timestamptz`, or(sql`${events.at} > ${toIso(f.cursor.at)}::timestamptz`, sql`${events.id} > ${f.cursor.id}`)),
       ),
     )
     .orderBy(asc(events.at), asc(events.id))
     .limit(f.limit + 1);
+}
+
+export async function listEvents(db: Executor, f: EventFilter): Promise<{ events: HsEvent[]; next: string | null }> {
+  const rows = await eventsQuery(db, f);
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {

@@ -40,11 +40,35 @@ export function intervalOut(r: MastershipRow): Interval {
 
 export const during = sql`tstzrange(${mastership.fromAt}, coalesce(${mastership.toAt}, 'infinity'::timestamptz), '[)')`;
 
-export async function masterAt(db: Executor, q: { vrid: number; at: Micros; domain?: string | undefined }): Promise<Interval[]> {
-  const rows = await db
+/** The statement, with placeholders `vrid`, `at` (ISO text) and, when `inDomain`, `domain`. */
+export function masterAtQuery(db: Executor, inDomain: boolean) {
+  return db
     .select()
     .from(mastership)
-    .where(and(eq(mastership.vrid, q.vrid), q.domain === undefined ? undefined : eq(mastership.domain, q.domain), sql`${during} @> ${toIso(q.at)}::timestamptz`))
+    .where(
+      and(
+        eq(mastership.vrid, sql.placeholder('vrid')),
+        inDomain ? eq(mastership.domain, sql.placeholder('domain')) : undefined,
+        sql`${during} @> ${sql.placeholder('at')}::timestamptz`,
+      ),
+    )
     .orderBy(asc(mastership.fromAt), asc(mastership.nodeId));
+}
+
+type Prepared = ReturnType<ReturnType<typeof masterAtQuery>['prepare']>;
+
+/**
+ * Prepared once per database handle, so that each call is one round trip that binds and executes a
+ * named server-side statement: drizzle runs an unprepared query as Parse+Describe, wait, Bind+Execute
+ * (two round trips) and Postgres plans it every time — together several times the index lookup itself
+ * (bench/query.bench.ts).
+ */
+const statements = new WeakMap<Executor, { any: Prepared; inDomain: Prepared }>();
+
+export async function masterAt(db: Executor, q: { vrid: number; at: Micros; domain?: string | undefined }): Promise<Interval[]> {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = { any: masterAtQuery(db, false).prepare('master_at'), inDomain: masterAtQuery(db, true).prepare('master_at_in_domain') }));
+  const at = toIso(q.at);
+  const rows = q.domain === undefined ? await s.any.execute({ vrid: q.vrid, at }) : await s.inDomain.execute({ vrid: q.vrid, at, domain: q.domain });
   return rows.map(intervalOut);
 }
