@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { checkConfig, loadConfig, formatDiagnostic } from '../config/load.js';
 import { nodeConfigReader } from '../config/include.js';
+import { systemScriptHost } from '../scripts/script-host.js';
 import { defaultRunDir, runPaths } from '../control/run-dir.js';
 import { askNode } from '../control/control-client.js';
 import { createLogger } from '../log/logger.js';
@@ -85,7 +86,7 @@ async function run(argv: string[]): Promise<number> {
   const v = a.values as Record<string, string | boolean | undefined>;
   const file = (v['use-file'] as string | undefined) ?? DEFAULT_CONFIG;
   // keepalived -i: the id that selects `@ID` lines; keepalived's default is the host name.
-  const reader = { ...nodeConfigReader(), hostname: hostname(), configId: (v['config-id'] as string | undefined) ?? hostname().split('.')[0]! };
+  const reader = { ...nodeConfigReader(), hostname: hostname(), configId: (v['config-id'] as string | undefined) ?? hostname().split('.')[0]!, scriptHost: systemScriptHost() };
   if (v['config-test'] === true) {
     const r = checkConfig(file, reader);
     for (const line of r.lines) process.stderr.write(line + '\n');

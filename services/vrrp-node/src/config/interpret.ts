@@ -121,10 +121,12 @@ function ipValue(out: Out, st: Statement, w: Word | undefined = st.args[0]): Par
   return ip;
 }
 
-function scriptUser(words: readonly string[]): ScriptUser | undefined {
+/** `USER [GROUP]` as written; config/script-users.ts resolves it to uid/gid (keepalived: set_script_uid_gid). */
+function scriptUser(words: readonly string[], at: SourceLocation, keyword: string): ScriptUser | undefined {
   const [user, group] = words;
   if (user === undefined) return undefined;
-  return group === undefined ? { user } : { user, group };
+  const location = { file: at.file, line: at.line, column: at.column };
+  return group === undefined ? { user, location, keyword } : { user, group, location, keyword };
 }
 
 /**
@@ -151,7 +153,7 @@ function scriptCommand(out: Out, st: Statement, withUser: boolean): ScriptComman
     return undefined;
   }
   const command = single ? first : words.join(' ');
-  const user = withUser ? scriptUser(words.slice(1)) : undefined;
+  const user = withUser ? scriptUser(words.slice(1), st.args[1] ?? st.keyword, kw) : undefined;
   if (withUser && words.length > 3) warn(out, st.args[3] ?? st.keyword, kw, `extra arguments after ${kw} ignored`);
   return user ? { command, argv: inner.words, user } : { command, argv: inner.words };
 }
@@ -279,7 +281,7 @@ function globalDefs(out: Out, statements: readonly Statement[], g: GlobalDraft):
       }
       case 'script_user': {
         const v = needValue(out, st);
-        if (v) g.scriptUser = scriptUser(st.args.map((a) => a.text));
+        if (v) g.scriptUser = scriptUser(st.args.map((a) => a.text), v, kw);
         extraArgs(out, st, 2);
         break;
       }
@@ -399,7 +401,7 @@ function vrrpScript(out: Out, st: Statement): VrrpScript | undefined {
         break;
       }
       case 'user':
-        if (needValue(out, s)) user = scriptUser(s.args.map((a) => a.text));
+        if (needValue(out, s)) user = scriptUser(s.args.map((a) => a.text), s.args[0]!, kw);
         break;
       case 'init_fail':
         initFail = flag(out, s);

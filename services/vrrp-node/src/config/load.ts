@@ -9,12 +9,16 @@ import { interpret } from './interpret.js';
 import type { KeepalivedConfig } from './model.js';
 import { parse } from './parse.js';
 import type { Statement } from './parse.js';
+import { resolveScriptUsers } from './script-users.js';
+import type { ScriptHost } from './script-users.js';
 
 export interface LoadOptions extends ConfigReader {
   /** keepalived uses the host name as default router_id. */
   readonly hostname: string;
   /** keepalived's `-i` config id, for `@ID` conditional lines. */
   readonly configId?: string;
+  /** Accounts and file checks for script users and enable_script_security; absent: not checked (scripts run as us). */
+  readonly scriptHost?: ScriptHost;
 }
 
 export interface LoadResult {
@@ -30,15 +34,17 @@ export function loadConfig(path: string, options: LoadOptions): LoadResult {
   const read = readConfigLines(path, options, options.configId !== undefined ? { configId: options.configId } : {});
   const parsed = parse(read.lines);
   const interpreted = interpret(parsed.statements, { hostname: options.hostname, files: read.files });
+  const enableAt = parsed.statements.filter((s) => s.keyword.text === 'global_defs').flatMap((s) => s.block?.statements ?? []).find((s) => s.keyword.text === 'enable_script_security')?.keyword;
+  const users = interpreted.config && options.scriptHost ? resolveScriptUsers(interpreted.config, options.scriptHost, enableAt ? { enableAt } : {}) : undefined;
   const secrets = collectSecrets(parsed.statements);
   const order = new Map(read.files.map((f, i) => [f, i]));
-  const diagnostics = [...read.diagnostics, ...parsed.diagnostics, ...interpreted.diagnostics]
+  const diagnostics = [...read.diagnostics, ...parsed.diagnostics, ...interpreted.diagnostics, ...(users?.diagnostics ?? [])]
     .map((d) => redact(d, secrets))
     .map((d, i) => ({ d, i }))
     .sort((a, b) =>
       (order.get(a.d.file) ?? -1) - (order.get(b.d.file) ?? -1) || a.d.line - b.d.line || a.d.column - b.d.column || a.i - b.i)
     .map(({ d }) => d);
-  return hasErrors(diagnostics) ? { diagnostics } : { config: interpreted.config, diagnostics };
+  return hasErrors(diagnostics) ? { diagnostics } : { config: users?.config ?? interpreted.config, diagnostics };
 }
 
 /** `FILE:LINE:COL: error: message` — the shape editors and CI logs understand. */

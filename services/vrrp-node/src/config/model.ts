@@ -27,7 +27,14 @@ export interface GarpSettings {
 
 export interface ScriptUser {
   readonly user: string;
+  /** Default: the user's own group (keepalived). */
   readonly group?: string;
+  /** Resolved from the system's accounts when the config was loaded (config/script-users.ts). */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Where USER is written, and under which keyword (absent for the keepalived_script default). */
+  readonly location?: SourceLocation;
+  readonly keyword?: string;
 }
 
 export interface SmtpServer {
@@ -50,6 +57,7 @@ export interface GlobalDefs {
   readonly checkUnicastSrc: boolean;
   readonly lowerPrioNoAdvert: boolean;
   readonly higherPrioSendAdvert: boolean;
+  /** script_user, or the keepalived_script user when it exists (config/script-users.ts); absent: our own user. */
   readonly scriptUser?: ScriptUser;
   readonly enableScriptSecurity: boolean;
   readonly notificationEmail: readonly string[];

@@ -15,6 +15,7 @@ import { toValidationConfig } from '../config/to-validation.js';
 import type { Logger } from '../log/logger.js';
 import { NotifyQueue } from '../scripts/notify-queue.js';
 import { TrackScript } from '../scripts/track-script.js';
+import { runAs } from '../scripts/run-script.js';
 import { ControlServer } from '../control/control-server.js';
 import { runPaths } from '../control/run-dir.js';
 import { Outbox } from '../outbox/outbox.js';
@@ -172,6 +173,7 @@ export class Daemon {
       x.runner.input({ type: 'startup', faulted: x.faulted });
     }
     for (const s of this.#scripts.values()) s.start();
+    this.#warnRootScripts();
     this.#links.start();
     this.#intervals.push(setInterval(() => this.#aggregator.flush(wallUs()), 100));
     this.#intervals.push(setInterval(() => void this.#heartbeat(), o.heartbeatMs ?? 2000));
@@ -417,6 +419,7 @@ export class Daemon {
         rise: s.rise,
         fall: s.fall,
         initFail: s.initFail,
+        runOptions: runAs(s.user),
         onHealth: (n, health, last) => {
           this.#log.info(`track script ${n} is now ${health === 'ok' ? 'OK' : 'KO'}`, { code: last.code, timedOut: last.timedOut || undefined });
           for (const [, x] of this.#instances) if (this.#tracksScript(x.runner.model, n)) this.#recomputeTracking(x, true);
@@ -481,7 +484,7 @@ export class Daemon {
     if (specific) jobs.push({ label: `(${m.name}) notify_${kind.toLowerCase()}`, cmd: specific, extra: [] });
     // keepalived `notify`: called with "INSTANCE" name state priority (keepalived.conf(5)).
     if (m.notify.any && kind !== 'MASTER_RX_LOWER_PRI') jobs.push({ label: `(${m.name}) notify ${kind}`, cmd: m.notify.any, extra: ['INSTANCE', m.name, kind, String(priority)] });
-    for (const j of jobs) x.notify.enqueue({ label: j.label, argv: [...j.cmd.argv, ...j.extra] });
+    for (const j of jobs) x.notify.enqueue({ label: j.label, argv: [...j.cmd.argv, ...j.extra], ...runAs(j.cmd.user) });
   }
 
   #transition(x: InstanceExtras, ev: TransitionEvent, latency: number | undefined, inputAtUs: number | undefined): void {
@@ -576,6 +579,18 @@ export class Daemon {
     this.#vipFilterErrors++;
     this.#vipFilterLastError = err instanceof Error ? err.message : String(err);
     this.#log.error(what, { error: this.#vipFilterLastError });
+  }
+
+  /** keepalived: "SECURITY VIOLATION - scripts are being executed but script_security not enabled." */
+  #warnRootScripts(): void {
+    const c = this.#config;
+    if (c.global.enableScriptSecurity || process.getuid?.() !== 0) return;
+    const cmds = [
+      ...c.scripts.filter((s) => this.#scripts.has(s.name)).map((s) => ({ ...s.script, ...(s.user ? { user: s.user } : {}) })),
+      ...[...c.instances, ...c.syncGroups].flatMap((i) => [i.notify.master, i.notify.backup, i.notify.fault, i.notify.stop, i.notify.any]),
+    ];
+    const asRoot = cmds.flatMap((cmd) => (cmd !== undefined && (cmd.user?.uid === undefined || cmd.user.uid === 0) ? [cmd.argv[0] ?? ''] : []));
+    if (asRoot.length > 0) this.#log.warn('SECURITY VIOLATION - scripts are being executed as root but enable_script_security is not enabled', { scripts: [...new Set(asRoot)].join(',') });
   }
 
   #emit(draft: EventDraft): void {

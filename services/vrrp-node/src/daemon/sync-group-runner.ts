@@ -6,6 +6,7 @@ import { groupStartsMaster, OWNER, stepGroup, trackerWeight } from '@hotstandby/
 import type { KeepalivedConfig, SyncGroup, VrrpInstance } from '../config/model.js';
 import type { Logger } from '../log/logger.js';
 import { NotifyQueue } from '../scripts/notify-queue.js';
+import { runAs } from '../scripts/run-script.js';
 import type { InstanceRunner } from './instance-runner.js';
 
 export class SyncGroupRunner {
@@ -70,8 +71,8 @@ export class SyncGroupRunner {
     const n = this.model.notify;
     const specific = kind === 'MASTER' ? n.master : kind === 'BACKUP' ? n.backup : kind === 'FAULT' ? n.fault : n.stop;
     const label = `VRRP_Group(${this.model.name})`;
-    if (specific) this.notifyQueue.enqueue({ label: `${label} notify_${kind.toLowerCase()}`, argv: specific.argv });
-    if (n.any) this.notifyQueue.enqueue({ label: `${label} notify ${kind}`, argv: [...n.any.argv, 'GROUP', this.model.name, kind, '0'] });
+    if (specific) this.notifyQueue.enqueue({ label: `${label} notify_${kind.toLowerCase()}`, argv: specific.argv, ...runAs(specific.user) });
+    if (n.any) this.notifyQueue.enqueue({ label: `${label} notify ${kind}`, argv: [...n.any.argv, 'GROUP', this.model.name, kind, '0'], ...runAs(n.any.user) });
   }
 }
 

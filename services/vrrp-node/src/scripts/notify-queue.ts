@@ -6,12 +6,15 @@
 // last script to finish is always the one for the latest state. `enqueue` returns at once: the
 // protocol never waits for a script.
 import type { ScriptResult, ScriptRunOptions } from './run-script.js';
-import { runScript } from './run-script.js';
+import { runAs, runScript } from './run-script.js';
 
 export interface NotifyJob {
   /** What this is for, e.g. "VI_1 MASTER notify_master" — for the log line. */
   readonly label: string;
   readonly argv: readonly string[];
+  /** Run as this uid/gid (script_user, the script's own user, keepalived_script); absent: as we run. */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 export type ScriptRunner = (argv: readonly string[], options: ScriptRunOptions) => Promise<ScriptResult>;
@@ -52,7 +55,7 @@ export class NotifyQueue {
     this.#running = true;
     const run = this.#options.run ?? runScript;
     for (let job = this.#jobs.shift(); job !== undefined; job = this.#jobs.shift()) {
-      const result = await run(job.argv, { ...this.#options.runOptions, timeoutMs: this.#options.timeoutMs });
+      const result = await run(job.argv, { ...this.#options.runOptions, ...runAs(job), timeoutMs: this.#options.timeoutMs });
       this.#options.onDone(job, result);
     }
     this.#running = false;

@@ -81,6 +81,12 @@ export function runScript(argv: readonly string[], options: ScriptRunOptions): P
   });
 }
 
+/** spawn's uid/gid for a script's resolved user (config/script-users.ts); nothing when it has none. */
+export function runAs(user: { readonly uid?: number; readonly gid?: number } | undefined): { uid?: number; gid?: number } {
+  if (user?.uid === undefined) return {};
+  return { uid: user.uid, gid: user.gid ?? user.uid };
+}
+
 export function succeeded(r: ScriptResult): boolean {
   return r.code === 0 && !r.timedOut && r.spawnError === undefined;
 }
