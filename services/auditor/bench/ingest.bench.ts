@@ -1,7 +1,17 @@
 // Ingest throughput: the real ingest step (validate with the contract schema, one transaction per
-// batch: INSERT … ON CONFLICT DO NOTHING RETURNING, projections, liveness, commit) versus a bare batched
-// INSERT of the same rows, on the real Postgres. NATS is not in the loop (see serve.test.ts for that).
+// batch: binary COPY into a staging table, INSERT … ON CONFLICT DO NOTHING RETURNING, projections,
+// liveness, commit) versus the bare storing of the same rows, on the real Postgres. NATS is not in the
+// loop (see serve.test.ts for that).
 //   node --conditions=source --import tsx services/auditor/bench/ingest.bench.ts [events] [batch] [rounds]
+//
+// Paths:
+// - real ingest: as the consumer runs it (consumer.ts): batch N+1 is validated and encoded while batch N
+//   commits (CommitChain), commits strictly one after another;
+// - the same, one batch at a time (ingestBatch): what the overlap is worth;
+// - redelivery of all: the whole stream again into the same database (stores nothing, moves nothing);
+// - bare: the best plain insert found for the same rows — the same binary COPY, straight into `events`,
+//   one transaction per batch, no validation, no staging, no ON CONFLICT, no projections. The real
+//   path can only be slower; the ratio says what the guarantees cost.
 //
 // The machine is shared (2 cores), so each path runs `rounds` times, interleaved, each time into a fresh
 // database, and the table shows the best and the median round, plus CPU per event: this process (user +
@@ -10,18 +20,22 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import type { HsEvent } from '@hotstandby/events';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { DEFAULT_DETECT_CONFIG } from '../src/detect/config.js';
 import { emptyFleet } from '../src/detect/fleet.js';
-import { eventRow, ingestBatch } from '../src/ingest/batch.js';
+import { commitBatch, ingestBatch, prepareBatchInSlices } from '../src/ingest/batch.js';
 import type { IncomingMessage } from '../src/ingest/batch.js';
+import { CommitChain } from '../src/ingest/commit-chain.js';
+import { EVENT_COPY_COLUMNS, encodeEvent } from '../src/ingest/insert-events.js';
+import { BinaryCopyWriter } from '../src/db/copy-binary.js';
+import { copyIn } from '../src/db/copy-in.js';
+import type { Database } from '../src/db/database.js';
 import { Projector } from '../src/project/projector.js';
 import { resultRows } from '../src/project/recordset.js';
-import { FakeNode, message } from '../test/support/events.js';
+import { FakeNode, T0, message } from '../test/support/events.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const BATCH = Number(process.argv[3] ?? 1000);
@@ -67,22 +81,15 @@ async function measure(pid: number, work: () => Promise<void>): Promise<Run> {
   return { ms, nodeCpuMs: (c.user + c.system) / 1000, pgCpuMs: pg0 === undefined || pg1 === undefined ? undefined : pg1 - pg0 };
 }
 
-/** The real path: ingestBatch per batch, then the whole stream again (a redelivery that inserts nothing). */
-async function realRound(msgs: readonly IncomingMessage[]): Promise<{ real: Run; replay: Run }> {
+/** A fresh migrated database on the local server, its backend pid, and `work` measured on it. */
+async function onFreshDatabase<T>(work: (database: Database, pid: number) => Promise<T>): Promise<T> {
   const pg = await createTestDatabase('hs_bench');
   try {
     const database = await openDatabase({ url: pg.url, max: 1 });
     try {
       await migrateDatabase(database);
       const [{ pid } = { pid: 0 }] = resultRows<{ pid: number }>(await database.db.execute(sql`select pg_backend_pid() as pid`));
-      const p = new Projector(emptyFleet(), DEFAULT_DETECT_CONFIG);
-      const real = await measure(pid, async () => {
-        for (let i = 0; i < msgs.length; i += BATCH) await ingestBatch(database.db, p, msgs.slice(i, i + BATCH));
-      });
-      const replay = await measure(pid, async () => {
-        for (let i = 0; i < msgs.length; i += BATCH) await ingestBatch(database.db, p, msgs.slice(i, i + BATCH));
-      });
-      return { real, replay };
+      return await work(database, pid);
     } finally {
       await database.close();
     }
@@ -91,29 +98,48 @@ async function realRound(msgs: readonly IncomingMessage[]): Promise<{ real: Run;
   }
 }
 
-/** The bare path: postgres.js multi-row INSERT of the same rows, no transaction around it, nothing else. */
-async function bareRound(events: readonly HsEvent[]): Promise<Run> {
-  const pg = await createTestDatabase('hs_bench');
-  try {
-    const migrated = await openDatabase({ url: pg.url });
-    await migrateDatabase(migrated);
-    await migrated.close();
-    const pgsql = postgres(pg.url, { max: 1, onnotice: () => {} });
-    try {
-      const [{ pid } = { pid: 0 }] = await pgsql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-      const rows = events.map((e, i) => {
-        const r = eventRow(e, i + 1, Date.now() * 1000);
-        return { id: r.id, node_id: r.nodeId, boot_id: r.bootId, seq: r.seq, kind: r.kind, domain: r.domain ?? null, vrid: r.vrid ?? null, instance: r.instance ?? null, at: r.at, stream_seq: r.streamSeq ?? null, received_at: r.receivedAt, payload: pgsql.json(e) };
-      });
-      return await measure(pid, async () => {
-        for (let i = 0; i < rows.length; i += BATCH) await pgsql`insert into events ${pgsql(rows.slice(i, i + BATCH))}`;
-      });
-    } finally {
-      await pgsql.end();
-    }
-  } finally {
-    await pg.drop();
+/** As the consumer does it: prepare batch N+1 while batch N commits. */
+async function pipelined(database: Database, p: Projector, msgs: readonly IncomingMessage[]): Promise<void> {
+  const chain = new CommitChain();
+  for (let i = 0; i < msgs.length; i += BATCH) {
+    const prepared = await prepareBatchInSlices(msgs.slice(i, i + BATCH));
+    await chain.enqueue(async () => void (await commitBatch(database.db, p, prepared)));
   }
+  await chain.drain();
+}
+
+/** The real path, then the whole stream again (a redelivery that inserts nothing). */
+async function realRound(msgs: readonly IncomingMessage[]): Promise<{ real: Run; replay: Run }> {
+  return onFreshDatabase(async (database, pid) => {
+    const p = new Projector(emptyFleet(), DEFAULT_DETECT_CONFIG);
+    const real = await measure(pid, () => pipelined(database, p, msgs));
+    const replay = await measure(pid, () => pipelined(database, p, msgs));
+    return { real, replay };
+  });
+}
+
+/** The real path without the overlap: ingestBatch per batch. */
+async function sequentialRound(msgs: readonly IncomingMessage[]): Promise<Run> {
+  return onFreshDatabase(async (database, pid) => {
+    const p = new Projector(emptyFleet(), DEFAULT_DETECT_CONFIG);
+    return measure(pid, async () => {
+      for (let i = 0; i < msgs.length; i += BATCH) await ingestBatch(database.db, p, msgs.slice(i, i + BATCH));
+    });
+  });
+}
+
+/** The bare path: the same rows (already valid events), encoded and COPYed straight into events. */
+async function bareRound(events: readonly HsEvent[]): Promise<Run> {
+  return onFreshDatabase((database, pid) =>
+    measure(pid, async () => {
+      for (let i = 0; i < events.length; i += BATCH) {
+        const w = new BinaryCopyWriter(BATCH * 1024);
+        for (let k = i; k < Math.min(i + BATCH, events.length); k++) encodeEvent(w, { event: events[k]!, streamSeq: k + 1, receivedAt: T0 });
+        const data = w.finish();
+        await database.db.transaction((tx) => copyIn(tx, `events ${EVENT_COPY_COLUMNS}`, data));
+      }
+    }),
+  );
 }
 
 function summary(runs: Run[]): { best: number; median: number; nodeUs: string; pgUs: string } {
@@ -129,18 +155,21 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0]!;
   const real: Run[] = [];
   const replay: Run[] = [];
+  const sequential: Run[] = [];
   const bare: Run[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const x = await realRound(msgs);
     real.push(x.real);
     replay.push(x.replay);
+    sequential.push(await sequentialRound(msgs));
     bare.push(await bareRound(events));
   }
   const load1 = loadavg()[0]!;
   const rows: [string, Run[]][] = [
     ['real ingest (validate, tx, ON CONFLICT, projections)', real],
+    ['  the same, one batch at a time (no overlap)', sequential],
     ['redelivery of all (nothing new)', replay],
-    ['bare batched INSERT of the same rows', bare],
+    ['bare binary COPY of the same rows into events', bare],
   ];
   console.log(`ingest: ${N} events (20 nodes, heartbeats with 2 instances + transitions), batches of ${BATCH}, ${ROUNDS} rounds, Postgres on 127.0.0.1`);
   console.log(`load average (1 min) ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at end, on ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'} CPUs`);

@@ -6,7 +6,8 @@ import { asc, sql } from 'drizzle-orm';
 import type { HsEvent } from '@hotstandby/events';
 import { DEFAULT_DETECT_CONFIG } from '../src/detect/config.js';
 import { emptyFleet } from '../src/detect/fleet.js';
-import { ingestBatch } from '../src/ingest/batch.js';
+import { commitBatch, ingestBatch, prepareBatchInSlices } from '../src/ingest/batch.js';
+import { CommitChain } from '../src/ingest/commit-chain.js';
 import type { IncomingMessage } from '../src/ingest/batch.js';
 import { Projector } from '../src/project/projector.js';
 import { alerts, events, mastership, nodeLiveness } from '../src/schema/index.js';
@@ -58,23 +59,41 @@ async function ingestAll(db: Db, msgs: readonly IncomingMessage[], batch: number
   return inserted;
 }
 
+/** As the consumer runs it: each batch prepared while the previous one commits. */
+async function ingestPipelined(db: Db, msgs: readonly IncomingMessage[], batch: number) {
+  const p = new Projector(emptyFleet(), DEFAULT_DETECT_CONFIG);
+  const chain = new CommitChain();
+  let inserted = 0;
+  for (let i = 0; i < msgs.length; i += batch) {
+    const prepared = await prepareBatchInSlices(msgs.slice(i, i + batch));
+    await chain.enqueue(async () => {
+      inserted += (await commitBatch(db, p, prepared)).inserted;
+    });
+  }
+  await chain.drain();
+  return inserted;
+}
+
 describe('set-based batch writes', () => {
   let one: AuditorTestDb;
   let all: AuditorTestDb;
   let sevens: AuditorTestDb;
+  let piped: AuditorTestDb;
   before(async () => {
-    [one, all, sevens] = await Promise.all([auditorTestDb(), auditorTestDb(), auditorTestDb()]);
+    [one, all, sevens, piped] = await Promise.all([auditorTestDb(), auditorTestDb(), auditorTestDb(), auditorTestDb()]);
   });
-  after(async () => Promise.all([one.close(), all.close(), sevens.close()]));
+  after(async () => Promise.all([one.close(), all.close(), sevens.close(), piped.close()]));
 
-  test('one batch of everything, batches of 7, and message by message store the same rows', async () => {
+  test('one batch of everything, batches of 7, pipelined batches of 3, and message by message store the same rows', async () => {
     const msgs = scenario().map((e, i) => message(e, i + 1));
     assert.equal(await ingestAll(one.database.db, msgs, 1), msgs.length);
     assert.equal(await ingestAll(all.database.db, msgs, msgs.length), msgs.length);
     assert.equal(await ingestAll(sevens.database.db, msgs, 7), msgs.length);
+    assert.equal(await ingestPipelined(piped.database.db, msgs, 3), msgs.length);
     const expected = await snapshot(one.database.db);
     assert.deepEqual(await snapshot(all.database.db), expected);
     assert.deepEqual(await snapshot(sevens.database.db), expected);
+    assert.deepEqual(await snapshot(piped.database.db), expected);
     // The scenario really exercises the folds: many intervals of one node in one batch, closes of
     // intervals opened in an earlier batch, an alert raised and resolved within one batch.
     assert.equal(expected.mastership.length, 14); // 2 startups, 10 hand-overs, the split brain, node1 taking 52
@@ -95,5 +114,44 @@ describe('set-based batch writes', () => {
     assert.deepEqual([again.inserted, again.duplicates], [0, 5000]);
     const [{ count } = { count: -1 }] = await all.database.db.select({ count: sql<number>`count(*)::int` }).from(events).where(sql`${events.nodeId} = 'bulk'`);
     assert.equal(count, 5000);
+  });
+});
+
+describe('CommitChain', () => {
+  test('commits run one at a time in hand-in order; enqueue returns once its commit has started', async () => {
+    const chain = new CommitChain();
+    const log: string[] = [];
+    const gates: (() => void)[] = [];
+    const commit = (name: string) => async () => {
+      log.push(`start ${name}`);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      log.push(`end ${name}`);
+    };
+    await chain.enqueue(commit('a'));
+    log.push('prepared b');
+    const b = chain.enqueue(commit('b')); // waits for a
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(log, ['start a', 'prepared b']);
+    gates[0]!();
+    await b;
+    assert.deepEqual(log, ['start a', 'prepared b', 'end a', 'start b']);
+    gates[1]!();
+    await chain.drain();
+    assert.deepEqual(log.at(-1), 'end b');
+  });
+
+  test('a failed commit stops the chain: later commits do not run, enqueue and drain reject', async () => {
+    const chain = new CommitChain();
+    let ran = false;
+    await chain.enqueue(() => Promise.reject(new Error('boom')));
+    await assert.rejects(
+      chain.enqueue(() => {
+        ran = true;
+        return Promise.resolve();
+      }),
+      /boom/,
+    );
+    await assert.rejects(chain.drain(), /boom/);
+    assert.equal(ran, false);
   });
 });

@@ -1,7 +1,8 @@
 // The durable JetStream pull consumer: messages are gathered into batches (as many as are already
 // waiting, up to maxBatch — so an idle stream is processed message by message and a backlog in big
-// batches), each batch goes through ingestBatch (one transaction), and only then are its messages acked.
-// A crash anywhere before the ack means redelivery, which the unique event id makes harmless.
+// batches), each batch is validated and encoded (prepareBatch — for batch N+1 while batch N commits) and
+// committed in one transaction (commitBatch), and only then are its messages acked. A crash anywhere
+// before the ack means redelivery, which the unique event id makes harmless.
 //
 // When the database is away (restarted, crashed, unreachable: db/unavailable.ts), the batch is kept and
 // retried in place with backoff until it commits — the consumer holds its messages (`working()` resets
@@ -13,10 +14,12 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { EVENTS_STREAM } from '@hotstandby/events';
 import type { Db } from '../db/database.js';
 import type { Projector } from '../project/projector.js';
-import type { BatchResult, IncomingMessage } from './batch.js';
-import { ingestBatch } from './batch.js';
+import type { BatchResult, IncomingMessage, PreparedBatch } from './batch.js';
+import { commitBatch, prepareBatchInSlices } from './batch.js';
+import { CommitChain } from './commit-chain.js';
 import { AUDITOR_DURABLE } from './streams.js';
 import { startIngestSpans } from '../telemetry/trace.js';
+import type { IngestSpans } from '../telemetry/trace.js';
 import { isDatabaseUnavailable, retryDelayMs } from '../db/unavailable.js';
 
 export interface ConsumerOptions {
@@ -65,36 +68,30 @@ export async function startConsumer(nc: NatsConnection, db: Db, projector: () =>
       };
     });
 
-  /** Ingests a batch, retrying in place while the database is away (only when the owner reloads the
-   *  projector in onError); `{ err }`: give the batch back. */
-  const ingest = async (batch: JsMsg[]): Promise<{ result: BatchResult } | { err: unknown }> => {
-    const keepalive = setInterval(() => {
-      for (const m of batch) m.working();
-    }, WORKING_EVERY_MS);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const run = () => ingestBatch(db, projector(), batch.map(toIncoming));
-          return { result: await (opts.process ? opts.process(run) : run()) };
-        } catch (err) {
-          opts.onError?.(err);
-          if (!opts.onError || !isDatabaseUnavailable(err) || stopping) return { err };
-          await pause(retryDelayMs(attempt));
-          if (stopping) return { err };
-        }
+  /** Commits a prepared batch, retrying in place while the database is away (only when the owner
+   *  reloads the projector in onError); `{ err }`: give the batch back. */
+  const ingest = async (prepared: PreparedBatch): Promise<{ result: BatchResult } | { err: unknown }> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const run = () => commitBatch(db, projector(), prepared);
+        return { result: await (opts.process ? opts.process(run) : run()) };
+      } catch (err) {
+        opts.onError?.(err);
+        if (!opts.onError || !isDatabaseUnavailable(err) || stopping) return { err };
+        await pause(retryDelayMs(attempt));
+        if (stopping) return { err };
       }
-    } finally {
-      clearInterval(keepalive);
     }
   };
 
-  const flush = async (): Promise<void> => {
-    const batch = buffer;
-    buffer = [];
-    if (batch.length === 0) return;
-    for (const m of batch) if (m.redelivered) stats.redelivered++;
-    const spans = startIngestSpans(batch); // traced messages continue their node's trace
-    const outcome = await ingest(batch);
+  /** Commits, then acks (or naks) the batch's messages; kept alive with working() until then. */
+  const settle = async (batch: JsMsg[], prepared: PreparedBatch, spans: IngestSpans, keepalive: NodeJS.Timeout): Promise<void> => {
+    let outcome: Awaited<ReturnType<typeof ingest>>;
+    try {
+      outcome = await ingest(prepared);
+    } finally {
+      clearInterval(keepalive);
+    }
     if ('err' in outcome) {
       // Nothing was committed: ask for redelivery (the owner reloads the projector's view).
       for (const m of batch) m.nak(1000);
@@ -107,12 +104,29 @@ export async function startConsumer(nc: NatsConnection, db: Db, projector: () =>
     await opts.onBatch?.(outcome.result, batch.length);
   };
 
+  // Batch N+1 is validated and encoded while batch N commits; the commits themselves (and so `pos`, the
+  // projections and the acks) stay one at a time in stream order.
+  const chain = new CommitChain();
+  const flush = async (): Promise<void> => {
+    const batch = buffer;
+    buffer = [];
+    if (batch.length === 0) return;
+    for (const m of batch) if (m.redelivered) stats.redelivered++;
+    const spans = startIngestSpans(batch); // traced messages continue their node's trace
+    const prepared = await prepareBatchInSlices(batch.map(toIncoming));
+    const keepalive = setInterval(() => {
+      for (const m of batch) m.working();
+    }, WORKING_EVERY_MS); // it may wait for the previous commit (a database outage), then commit
+    await chain.enqueue(() => settle(batch, prepared, spans, keepalive));
+  };
+
   const done = (async () => {
     for await (const m of messages) {
       buffer.push(m);
       if (buffer.length >= maxBatch || messages.getPending() === 0) await flush();
     }
     await flush();
+    await chain.drain();
   })();
 
   return {

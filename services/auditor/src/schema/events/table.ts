@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, json, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { HsEvent } from '@hotstandby/events';
 
 /**
@@ -14,7 +14,12 @@ import type { HsEvent } from '@hotstandby/events';
  *   that a rebuild reproduces exactly what incremental processing did.
  * - Sort key for people and the API: `at` (the node's wall clock, µs), tie-breaker `id`. Within one node
  *   the truth is (boot, seq); across nodes `at` is trusted up to the skew tolerance (see detect/clock.ts).
- * - `payload` is the full validated event; the typed columns duplicate what is filtered on.
+ * - `payload` is the full validated event; the typed columns duplicate what is filtered on. It is `json`
+ *   (the text, checked to be JSON), not `jsonb`: the log is written far more than it is searched inside,
+ *   and building the jsonb form cost the server about a quarter of an ingested event's time
+ *   (services/auditor/README.md, "Ingest throughput"). `->>` works on both; nothing here indexes the payload.
+ * - Every index is paid for on each ingested row; heartbeats (most of the rows) have no router, so the
+ *   router index leaves them out (a `vrid = …` filter implies `vrid is not null`, so it still applies).
  */
 export const events = pgTable(
   'events',
@@ -33,12 +38,12 @@ export const events = pgTable(
     /** JetStream stream sequence of the message that brought the row (null if imported another way). */
     streamSeq: bigint('stream_seq', { mode: 'number' }),
     receivedAt: timestamp('received_at', { withTimezone: true, precision: 6, mode: 'string' }).notNull().default(sql`now()`),
-    payload: jsonb('payload').$type<HsEvent>().notNull(),
+    payload: json('payload').$type<HsEvent>().notNull(),
   },
   (t) => [
     uniqueIndex('events_pos_key').on(t.pos),
     index('events_at_id_idx').on(t.at, t.id),
-    index('events_router_at_idx').on(t.vrid, t.domain, t.at),
+    index('events_router_at_idx').on(t.vrid, t.domain, t.at).where(sql`${t.vrid} is not null`),
     index('events_node_at_idx').on(t.nodeId, t.at),
     index('events_kind_at_idx').on(t.kind, t.at),
   ],
