@@ -13,6 +13,7 @@ import { masterAt } from '../src/query/master-at.js';
 import { alerts, deadLetters, events, mastership, nodeLiveness } from '../src/schema/index.js';
 import type { Db } from '../src/db/database.js';
 import { migrateDatabase } from '../src/db/migrate.js';
+import { parseTimestamp } from '../src/time/micros.js';
 import { FakeNode, T0, message } from './support/events.js';
 import type { AuditorTestDb } from './support/db.js';
 import { auditorTestDb } from './support/db.js';
@@ -41,6 +42,40 @@ function scenario(): HsEvent[] {
     b.transition(33, 'MASTER', 'BACKUP', { reason: 'priority' }),
     hb(a, 34, 'MASTER'), hb(b, 34, 'BACKUP'),
   ];
+}
+
+/**
+ * Nodes that restart while their previous boot's last events are still on the way, as ingest batches:
+ * node1 was MASTER and crashed (its last heartbeats arrive after the new boot's first event, one of
+ * them in the same batch); node3 became MASTER just before it crashed, seen only late; node4's old
+ * boot is opened, restarted and re-closed within one batch; node5 releases late, with its own reason.
+ */
+function lateBootBatches(): { batches: ReturnType<typeof message>[][]; expected: string[] } {
+  const A = '0192f0a0b0c0aabbccdd';
+  const B = '0192f0a0b9c0aabbccdd';
+  const hb = (n: FakeNode, t: number, state: 'MASTER' | 'BACKUP') => n.heartbeat(t, [{ state }], 100_000);
+  const [n1, n2, n3, n4, n5] = ['node1', 'node2', 'node3', 'node4', 'node5'].map((id) => new FakeNode(id, A)) as [FakeNode, FakeNode, FakeNode, FakeNode, FakeNode];
+  const b1: HsEvent[] = [n1.transition(0, 'INIT', 'MASTER', { reason: 'startup' }), n2.transition(0.01, 'INIT', 'BACKUP', { reason: 'startup' }), hb(n1, 1, 'MASTER'), n3.transition(0.02, 'INIT', 'BACKUP', { reason: 'startup' }), n5.transition(0.03, 'INIT', 'MASTER', { reason: 'startup' })];
+  const n1Tail = [hb(n1, 2, 'MASTER'), hb(n1, 3, 'MASTER')];
+  const n3Tail = [n3.transition(4, 'BACKUP', 'MASTER', { reason: 'master-no-response' }), hb(n3, 5, 'MASTER')];
+  const n4Old = [n4.transition(1.5, 'INIT', 'MASTER', { reason: 'startup' })];
+  const n4Tail = [hb(n4, 2.5, 'MASTER')];
+  const n5Tail = [n5.transition(2.25, 'MASTER', 'BACKUP', { reason: 'shutdown' })];
+  for (const n of [n1, n3, n4, n5]) n.reboot(B);
+  const b2: HsEvent[] = [n2.transition(6.6, 'BACKUP', 'MASTER', { reason: 'master-no-response' }), n1.transition(10, 'INIT', 'BACKUP', { reason: 'startup' }), n3.transition(10, 'INIT', 'BACKUP', { reason: 'startup' }), n5.transition(10, 'INIT', 'BACKUP', { reason: 'startup' })];
+  const b3: HsEvent[] = [n1Tail[0]!, ...n4Old, n4.transition(10, 'INIT', 'BACKUP', { reason: 'startup' }), ...n4Tail, ...n5Tail];
+  const b4: HsEvent[] = [hb(n1, 11, 'BACKUP'), n1Tail[1]!, ...n3Tail];
+  let seq = 0;
+  return {
+    batches: [b1, b2, b3, b4].map((b) => b.map((e) => message(e, ++seq))),
+    expected: [
+      'node1 [0, 3) startup/node-restarted',
+      'node5 [0.03, 2.25) startup/shutdown',
+      'node4 [1.5, 2.5) startup/node-restarted',
+      'node3 [4, 5) master-no-response/node-restarted',
+      'node2 [6.6, open) master-no-response/-',
+    ],
+  };
 }
 
 async function snapshot(db: Db) {
@@ -130,6 +165,33 @@ describe('auditor storage on Postgres', () => {
     await rebuildProjections(db, { cfg: DEFAULT_DETECT_CONFIG });
     assert.deepEqual(await snapshot(db), incremental);
     assert.ok(incremental.mastership.length === 4 && incremental.alerts.length === 2);
+  });
+
+  test('a previous boot\'s late events: rebuild and a restarted auditor reproduce what incremental processing stored', async () => {
+    // projector.ts ordering rules: a late event of the previous boot moves only that boot's intervals,
+    // ended by its own transitions or when it was last heard, never after the new boot's first event.
+    const late = lateBootBatches();
+    const once = await auditorTestDb();
+    const restarted = await auditorTestDb();
+    try {
+      const p = new Projector(emptyFleet(), DEFAULT_DETECT_CONFIG);
+      for (const b of late.batches) await ingestBatch(once.database.db, p, b);
+      for (const b of late.batches) {
+        // A fresh auditor before every batch: only what loadView reads back carries over.
+        const fresh = new Projector(await loadView(restarted.database.db, DEFAULT_DETECT_CONFIG), DEFAULT_DETECT_CONFIG);
+        await ingestBatch(restarted.database.db, fresh, b);
+      }
+      const incremental = await snapshot(once.database.db);
+      const sec = (v: string | null) => (v === null ? 'open' : String((parseTimestamp(v)! - T0) / 1e6));
+      const rows = incremental.mastership.map((m) => `${m.nodeId} [${sec(m.fromAt)}, ${sec(m.toAt)}) ${m.startReason}/${m.endReason ?? '-'}`);
+      assert.deepEqual(rows, late.expected);
+      assert.deepEqual(await snapshot(restarted.database.db), incremental);
+      await rebuildProjections(once.database.db, { cfg: DEFAULT_DETECT_CONFIG });
+      assert.deepEqual(await snapshot(once.database.db), incremental);
+    } finally {
+      await once.close();
+      await restarted.close();
+    }
   });
 
   test('a restarted auditor continues from the stored view (same result as one uninterrupted run)', async () => {

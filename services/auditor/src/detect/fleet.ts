@@ -13,6 +13,21 @@ export interface NodeView {
   periodUs: Micros | undefined;
   lastHeartbeat: { id: string; at: Micros; instances: HeartbeatInstance[] } | undefined;
   lost: boolean;
+  /** The first event of the current boot: when the node restarted, as far as the auditor knows. */
+  bootFirstAt: Micros;
+  bootFirstEventId: string;
+  /** The boot before the current one, for its late events (project/projector.ts, applyLate). */
+  previous?: PreviousBoot | undefined;
+}
+
+/** What a node's previous boot still needs once the node has restarted: its late events (an outbox that
+ *  drained after the restart) can extend the mastership it held when it went silent, or add some. */
+export interface PreviousBoot {
+  bootId: string;
+  /** Last heard, from its events applied so far. */
+  lastSeenAt: Micros;
+  /** routerKey → its intervals still open when it was last heard (stored closed, reason node-restarted). */
+  masters: Map<string, OpenMastership>;
 }
 
 /** An open mastership interval (the row in `mastership` with to_at null). */

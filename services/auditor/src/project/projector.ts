@@ -3,8 +3,13 @@
 //
 // Ordering rules (the "clock rule"):
 // - Within one node, events are applied in (boot, seq) order. Boot ids are time-sortable
-//   (libs/events makeBootId), so an event of an older boot, or a seq not above the last applied one,
-//   is stored but moves no projection.
+//   (libs/events makeBootId); a seq not above the last applied one is stored but moves no projection.
+// - An event of the node's PREVIOUS boot arriving after the new boot's first one (the old outbox drained
+//   late) moves only that boot's own mastership history, never the new boot's state or the detectors:
+//   its intervals end at its own transitions, or else when it was last heard — as on time, where a new
+//   boot closes what the old one held at its last event — and never after the new boot's first event
+//   (a crash ends mastership at the latest when the node restarts). So late and on-time arrival give
+//   the same intervals. Events of boots older than the previous one are stored only.
 // - Across nodes, event times (`at`) are compared only with the skew tolerance (detect/config.ts).
 // - "Now" is the watermark: the largest `at` seen (plus wall-clock ticks in `serve`). Time-based
 //   decisions (grace, lost, flapping window) happen when the watermark passes a deadline
@@ -26,6 +31,10 @@ import { detectVipDrift, vipProblems } from '../detect/vip-drift.js';
 export type Change =
   | { type: 'open'; interval: OpenMastership }
   | { type: 'close'; domain: string; vrid: number; nodeId: string; toAt: Micros; endReason: string; endEventId: string | null }
+  /** An interval of a previous boot, stored closed from the start (late events: applyLate). */
+  | { type: 'past'; interval: OpenMastership; toAt: Micros; endReason: string; endEventId: string }
+  /** A new end for a closed interval of a previous boot (the one that starts at `startEventId`). */
+  | { type: 'reclose'; domain: string; vrid: number; nodeId: string; startEventId: string; toAt: Micros; endReason: string; endEventId: string }
   | { type: 'alert'; decision: AlertDecision };
 
 export class Projector {
@@ -71,11 +80,15 @@ export class Projector {
   private applyEvent(event: HsEvent, at: Micros): void {
     let node = this.view.nodes.get(event.nodeId);
     if (node) {
-      if (event.bootId < node.bootId) return;
+      if (event.bootId < node.bootId) return this.applyLate(node, event, at);
       if (event.bootId === node.bootId && event.seq <= node.lastSeq) return;
       if (event.bootId !== node.bootId) {
-        // A new boot: whatever the old one held ended when it was last heard (a crash emits no transition).
-        this.closeAllOf(node, node.lastSeenAt, 'node-restarted', event.id);
+        // A new boot: whatever the old one held ended when it was last heard (a crash emits no
+        // transition), and at the latest when the new boot's first event was stamped.
+        const held = this.closeAllOf(node, Math.min(node.lastSeenAt, at), 'node-restarted', event.id);
+        node.previous = { bootId: node.bootId, lastSeenAt: node.lastSeenAt, masters: held };
+        node.bootFirstAt = at;
+        node.bootFirstEventId = event.id;
         node.lastHeartbeat = undefined;
       }
       if (node.lost) {
@@ -96,6 +109,8 @@ export class Projector {
         periodUs: undefined,
         lastHeartbeat: undefined,
         lost: false,
+        bootFirstAt: at,
+        bootFirstEventId: event.id,
       };
       this.view.nodes.set(node.nodeId, node);
     }
@@ -168,10 +183,75 @@ export class Projector {
     this.changes.push({ type: 'close', domain, vrid, nodeId, toAt, endReason, endEventId });
   }
 
-  private closeAllOf(node: NodeView, toAt: Micros, reason: string, endEventId: string | null): void {
+  /** Closes every interval the node holds; answers them by routerKey. */
+  private closeAllOf(node: NodeView, toAt: Micros, reason: string, endEventId: string | null): Map<string, OpenMastership> {
+    const closed = new Map<string, OpenMastership>();
     for (const byNode of [...this.view.masters.values()]) {
       const m = byNode.get(node.nodeId);
-      if (m) this.close(m.domain, m.vrid, node.nodeId, toAt, reason, endEventId);
+      if (!m) continue;
+      closed.set(routerKey(m.domain, m.vrid), m);
+      this.close(m.domain, m.vrid, node.nodeId, Math.max(m.fromAt, toAt), reason, endEventId);
+    }
+    return closed;
+  }
+
+  /**
+   * An event of an older boot after the node restarted (see the ordering rules at the top). It moves
+   * only that boot's intervals — stored closed, since the boot is over: opened by its MASTER
+   * transitions or heartbeats, ended by its own later events, or else at its last heard event capped at
+   * the current boot's first event (`bootFirstAt`). The node's liveness, the live masters and the
+   * detectors do not see it.
+   */
+  private applyLate(node: NodeView, e: HsEvent, at: Micros): void {
+    let prev = node.previous;
+    if (!prev || e.bootId > prev.bootId) {
+      // A boot we had not heard (newer than the previous one we knew, which stays as it is).
+      prev = node.previous = { bootId: e.bootId, lastSeenAt: at, masters: new Map<string, OpenMastership>() };
+    } else if (e.bootId < prev.bootId) {
+      return; // older than the previous boot: stored only
+    }
+    const cap = node.bootFirstAt;
+    const before = Math.min(prev.lastSeenAt, cap);
+    prev.lastSeenAt = Math.max(prev.lastSeenAt, at);
+    const end = Math.min(prev.lastSeenAt, cap);
+    const t = Math.min(at, cap);
+    const held = new Set(prev.masters.keys());
+    const masters = prev.masters;
+    const start = (interval: OpenMastership): void => {
+      const key = routerKey(interval.domain, interval.vrid);
+      if (masters.has(key)) return;
+      masters.set(key, interval);
+      // (Stamped after the new boot's first event — a clock that ran ahead — it is empty: [from, from).)
+      this.changes.push({ type: 'past', interval, toAt: Math.max(interval.fromAt, end), endReason: 'node-restarted', endEventId: node.bootFirstEventId });
+    };
+    const stop = (domain: string, vrid: number, reason: string): void => {
+      const key = routerKey(domain, vrid);
+      const m = masters.get(key);
+      if (!m) return;
+      masters.delete(key);
+      held.delete(key);
+      this.changes.push({ type: 'reclose', domain, vrid, nodeId: node.nodeId, startEventId: m.startEventId, toAt: Math.max(t, m.fromAt), endReason: reason, endEventId: e.id });
+    };
+    if (e.kind === 'transition') {
+      if (e.to === 'MASTER') {
+        start({ domain: e.domain, vrid: e.vrid, nodeId: e.nodeId, instance: e.instance, fromAt: at, startReason: e.reason, startEventId: e.id, intervalCs: e.intervalCs });
+      } else {
+        stop(e.domain, e.vrid, e.reason);
+      }
+    } else if (e.kind === 'heartbeat') {
+      for (const inst of e.instances) {
+        if (inst.state === 'MASTER') {
+          const cs = this.lastIntervalCs(inst.domain, inst.vrid);
+          start({ domain: inst.domain, vrid: inst.vrid, nodeId: node.nodeId, instance: inst.instance, fromAt: at, startReason: 'heartbeat', startEventId: e.id, intervalCs: cs });
+        } else {
+          stop(inst.domain, inst.vrid, 'heartbeat');
+        }
+      }
+    }
+    // Heard later than before: what it still held lasted until then.
+    if (end === before) return;
+    for (const [key, m] of masters) {
+      if (held.has(key)) this.changes.push({ type: 'reclose', domain: m.domain, vrid: m.vrid, nodeId: node.nodeId, startEventId: m.startEventId, toAt: Math.max(m.fromAt, end), endReason: 'node-restarted', endEventId: node.bootFirstEventId });
     }
   }
 
