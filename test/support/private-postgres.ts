@@ -2,9 +2,11 @@
 // trust auth, its socket in the temp dir) for drills that restart or crash the server — the shared one
 // on 5432 must never be touched. initdb and postgres refuse to run as root, so as root the binaries run
 // as the `postgres` user (runuser) in a temp dir that user owns. dispose() stops the cluster and removes
-// the dir; call it in a finally/after even when the test failed. Fails loudly when the binaries are
-// missing: never skips.
-import { execFile } from 'node:child_process';
+// the dir; call it in a finally/after even when the test failed (a process that exits without it — an
+// uncaught exception — still stops the cluster from an 'exit' hook; only SIGKILL leaks one). Fails
+// loudly when the binaries are missing: never skips.
+import { execFile, execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +37,16 @@ async function serverUser(): Promise<ServerUser | undefined> {
 }
 
 export class PrivatePostgres {
+  /** Stops the cluster synchronously if the process exits before dispose(). */
+  private readonly onExit = (): void => {
+    try {
+      execFileSync(...this.command('pg_ctl', ['stop', '-D', this.dataDir, '-m', 'immediate']), { stdio: 'ignore', timeout: 10_000 });
+    } catch {
+      // not running
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  };
+
   private constructor(
     readonly port: number,
     readonly dir: string,
@@ -58,6 +70,7 @@ export class PrivatePostgres {
     const dir = await mkdtemp(join(tmpdir(), 'hs-pg-'));
     const user = await serverUser();
     const pg = new PrivatePostgres(await freePort(), dir, user);
+    process.once('exit', pg.onExit);
     try {
       if (user) await chown(dir, user.uid, user.gid);
       // fsync off: the drills crash the server process, not the machine, so the OS page cache survives.
@@ -70,9 +83,14 @@ export class PrivatePostgres {
     return pg;
   }
 
-  private async exec(tool: string, args: string[]): Promise<string> {
+  /** [command, argv] running a cluster tool as the server's user. */
+  private command(tool: string, args: string[]): [string, string[]] {
     const bin = join(PG_BIN, tool);
-    const [cmd, argv] = this.user ? ['runuser', ['-u', this.user.name, '--', bin, ...args]] : [bin, args];
+    return this.user ? ['runuser', ['-u', this.user.name, '--', bin, ...args]] : [bin, args];
+  }
+
+  private async exec(tool: string, args: string[]): Promise<string> {
+    const [cmd, argv] = this.command(tool, args);
     try {
       const { stdout, stderr } = await run(cmd, argv, { cwd: this.dir, timeout: 60_000 });
       return stdout + stderr;
@@ -112,6 +130,7 @@ export class PrivatePostgres {
 
   /** Stops the cluster (immediately: its data is thrown away) and removes its temp dir. */
   async dispose(): Promise<void> {
+    process.removeListener('exit', this.onExit);
     try {
       if (await this.running()) await this.stop('immediate');
     } finally {
