@@ -10,6 +10,7 @@ import type { ReceivedVrrpPacket } from '@hotstandby/netio';
 import type { EventDraft } from '@hotstandby/events';
 import { domainFromClusterName, domainFromPrefix, makeNodeId, redactAnomalySample, formatWallClockMicros } from '@hotstandby/events';
 import type { KeepalivedConfig, ScriptCommand, VrrpInstance } from '../config/model.js';
+import { reloadKey } from '../config/reload-key.js';
 import { toInstanceConfig } from '../config/to-instance.js';
 import { toValidationConfig } from '../config/to-validation.js';
 import type { Logger } from '../log/logger.js';
@@ -244,9 +245,9 @@ export class Daemon {
    */
   async reload(next: KeepalivedConfig): Promise<{ kept: string[]; restarted: string[]; removed: string[]; added: string[] }> {
     const prev = this.#config;
-    const key = (m: VrrpInstance): string => JSON.stringify({ ...m, location: undefined });
-    const scriptKey = (name: string, c: KeepalivedConfig): string => JSON.stringify({ ...c.scripts.find((x) => x.name === name), location: undefined });
-    const globalSame = JSON.stringify(prev.global) === JSON.stringify(next.global);
+    const key = (m: VrrpInstance): string => reloadKey(m);
+    const scriptKey = (name: string, c: KeepalivedConfig): string => reloadKey(c.scripts.find((x) => x.name === name));
+    const globalSame = reloadKey(prev.global) === reloadKey(next.global);
     const kept: string[] = [];
     const restarted: string[] = [];
     const removed: string[] = [];
