@@ -1,23 +1,27 @@
-// npm run bench:failover [-- --runs N] [--only v2,v3-100ms,v3-10ms] [--no-resources] [--no-failover]
+// npm run bench:failover [-- --runs N] [--only v2,v3-100ms,v3-10ms] [--impl vrrp-node|keepalived] [--no-resources] [--no-failover]
 //
 // Failover gaps of vrrp-node beside the real keepalived (Debian 2.2.7), on a namespace LAN, measured
 // from a capture of the bridge as DESIGN.md measured keepalived: the old master's last advert (its
 // priority-0 advert after a graceful stop) → the new master's first advert, and → its first gratuitous
 // ARP. The backup (priority 99) is the implementation under test; the master (priority 100) is the
 // other implementation, so both share every lab, and is crashed (kill -9; keepalived's VRRP child
-// first) or stopped (SIGTERM) N times per case, restarting and preempting back in between.
+// first) or stopped (SIGTERM) N times per case, restarting and preempting back in between. The two
+// implementations' labs run side by side and their runs alternate (ours, keepalived's, ours, …), so
+// foreign load on the shared machine falls on both alike; the load average is printed with each table.
 // Then CPU and memory of both implementations side by side, each mastering half of the instances of a
 // mutual setup: 2 instances at VRRPv2 1 s (the tutorial's mutual hot standby) and 50 at VRRPv3 100 ms.
 //
 // A bench is a script, not a test: it prints tables and asserts nothing. Every lab namespace and
 // every process it starts is removed, also on errors and Ctrl-C (the lab's exit handlers).
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createLab } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
 import { failoverGap } from '../support/failover-gap.js';
 import type { Gap } from '../support/failover-gap.js';
 import { keepalivedConf, vrrpInstance } from '../support/keepalived-conf.js';
 import { tutorialConfig } from '../support/vrrp-node-process.js';
+import { vrrpNodeArgv } from '../support/vrrp-node-command.js';
 import { KEEPALIVED_BIN } from '../support/keepalived-process.js';
 import { createPeer, otherImpl } from './peer.js';
 import type { Impl, Peer } from './peer.js';
@@ -64,21 +68,27 @@ function formulaUs(c: Case, kind: Kind): number {
 interface Options {
   runs: number;
   only: string | undefined;
+  impls: readonly Impl[];
   failover: boolean;
   resources: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { runs: 5, only: undefined, failover: true, resources: true };
+  const o: Options = { runs: 5, only: undefined, impls: IMPLS, failover: true, resources: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Number(argv[++i]);
     else if (a === '--only') o.only = argv[++i];
+    else if (a === '--impl') {
+      const want = argv[++i];
+      o.impls = IMPLS.filter((x) => x === want);
+    }
     else if (a === '--no-resources') o.resources = false;
     else if (a === '--no-failover') o.failover = false;
-    else throw new Error(`unknown argument ${a} (want --runs N, --only ID, --no-resources, --no-failover)`);
+    else throw new Error(`unknown argument ${a} (want --runs N, --only ID, --impl IMPL, --no-resources, --no-failover)`);
   }
   if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs wants a positive integer');
+  if (o.impls.length === 0) throw new Error(`--impl wants one of ${IMPLS.join(', ')}`);
   return o;
 }
 
@@ -151,64 +161,110 @@ async function oneRun(lab: Lab, c: Case, kind: Kind, master: Peer, backup: Peer)
   return gap ? { gap } : { miss: 'the takeover is not in the capture' };
 }
 
-async function measureCase(c: Case, impl: Impl, runs: number, labIndex: number): Promise<Record<Kind, Series>> {
+/** One implementation as the backup of the other, in a lab of its own, for one case. */
+interface Rig {
+  readonly impl: Impl;
+  readonly lab: Lab;
+  readonly master: Peer;
+  readonly backup: Peer;
+  readonly out: Record<Kind, Series>;
+  broken: boolean;
+}
+
+async function openRig(c: Case, impl: Impl, labIndex: number): Promise<Rig> {
   const out: Record<Kind, Series> = { crash: { gaps: [], failed: 0 }, graceful: { gaps: [], failed: 0 } };
   const lab = await twoNodeLab(`fb${labIndex}`);
-  const master = createPeer(lab, otherImpl(impl), 'node1', c.config('master'));
-  const backup = createPeer(lab, impl, 'node2', c.config('backup'));
+  const rig: Rig = { impl, lab, master: createPeer(lab, otherImpl(impl), 'node1', c.config('master')), backup: createPeer(lab, impl, 'node2', c.config('backup')), out, broken: false };
   try {
-    await master.waitState('VI_1', 'MASTER', await master.start());
-    await backup.waitState('VI_1', 'BACKUP', await backup.start());
+    await rig.master.waitState('VI_1', 'MASTER', await rig.master.start());
+    await rig.backup.waitState('VI_1', 'BACKUP', await rig.backup.start());
+  } catch (e) {
+    breakOff(rig, c, e);
+  }
+  return rig;
+}
+
+/** Keep what was measured; the table says the series broke off and why. */
+function breakOff(rig: Rig, c: Case, e: unknown): void {
+  const why = (e as Error).message.split('\n')[0]!;
+  process.stderr.write(`  ${c.id} backup=${rig.impl}: stopped: ${(e as Error).message}\n`);
+  rig.out.crash.error = why;
+  rig.out.graceful.error = why;
+  rig.broken = true;
+}
+
+async function closeRig(rig: Rig): Promise<void> {
+  try {
+    await rig.backup.dispose();
+    await rig.master.dispose();
+  } finally {
+    await rig.lab.destroy();
+  }
+}
+
+/** Both implementations' runs of one case, alternating, so that the machine's load hits both alike. */
+async function measureCase(c: Case, impls: readonly Impl[], runs: number, labIndex: number): Promise<Map<Impl, Record<Kind, Series>>> {
+  const rigs: Rig[] = [];
+  try {
+    for (const [i, impl] of impls.entries()) rigs.push(await openRig(c, impl, labIndex + i));
     for (const kind of ['crash', 'graceful'] as const) {
       for (let i = 0; i < runs; i++) {
-        const r = await oneRun(lab, c, kind, master, backup);
-        if ('gap' in r) out[kind].gaps.push(r.gap);
-        else out[kind].failed++;
-        process.stderr.write(`  ${c.id} ${kind} backup=${impl} run ${i + 1}/${runs}: ${'gap' in r ? ms(r.gap.toAdvertUs) : r.miss}\n`);
+        for (const rig of rigs) {
+          if (rig.broken) continue;
+          try {
+            const r = await oneRun(rig.lab, c, kind, rig.master, rig.backup);
+            if ('gap' in r) rig.out[kind].gaps.push(r.gap);
+            else rig.out[kind].failed++;
+            process.stderr.write(`  ${c.id} ${kind} backup=${rig.impl} run ${i + 1}/${runs}: ${'gap' in r ? `${ms(r.gap.toAdvertUs)}, GARP ${ms(r.gap.toGarpUs)}` : r.miss}\n`);
+          } catch (e) {
+            breakOff(rig, c, e);
+          }
+        }
       }
     }
-  } catch (e) {
-    // Keep what was measured; the table says the series broke off and why.
-    const why = (e as Error).message.split('\n')[0]!;
-    process.stderr.write(`  ${c.id} backup=${impl}: stopped: ${(e as Error).message}\n`);
-    out.crash.error = why;
-    out.graceful.error = why;
   } finally {
-    await backup.dispose();
-    await master.dispose();
-    await lab.destroy();
+    for (const rig of rigs) await closeRig(rig);
   }
-  return out;
+  return new Map(rigs.map((r) => [r.impl, r.out]));
+}
+
+const loadAverage = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** The run farthest from `formula`, either way (early is as wrong as late). */
+function worstOf(xs: readonly number[], formula: number): number {
+  return xs.length > 0 ? xs.reduce((w, g) => (Math.abs(g - formula) > Math.abs(w - formula) ? g : w)) : NaN;
 }
 
 function printCase(c: Case, kind: Kind, byImpl: Map<Impl, Series>): void {
   const formula = formulaUs(c, kind);
   const what = kind === 'crash' ? 'crash (kill -9 of the master): Master_Down_Interval' : 'graceful stop (SIGTERM, priority 0): Skew_Time';
-  console.log(`\n### ${c.label} — ${what}`);
+  console.log(`\n### ${c.label} — ${what} (load average ${loadAverage()})`);
   const rows: string[][] = [];
-  for (const impl of IMPLS) {
-    const s = byImpl.get(impl);
-    if (!s) continue;
+  for (const [impl, s] of byImpl) {
     const adverts = s.gaps.map((g) => g.toAdvertUs);
     const garps = s.gaps.map((g) => g.toGarpUs).filter((x): x is number => x !== undefined);
+    // The new master's own delay between its first advert and its first GARP.
+    const advertToGarp = s.gaps.flatMap((g) => (g.toGarpUs !== undefined ? [g.toGarpUs - g.toAdvertUs] : []));
     const med = adverts.length > 0 ? median(adverts) : NaN;
-    // "Worst": the run farthest from the formula, either way (early is as wrong as late).
-    const worst = adverts.length > 0 ? adverts.reduce((w, g) => (Math.abs(g - formula) > Math.abs(w - formula) ? g : w)) : NaN;
     rows.push([
       `${c.id} ${kind}`,
       `${impl} (backup)`,
       `${adverts.length}${s.failed > 0 ? ` (+${s.failed} failed)` : ''}${s.error !== undefined ? ' (broke off)' : ''}`,
       ms(med),
-      ms(worst),
+      ms(worstOf(adverts, formula)),
       ms(formula),
       adverts.length > 0 ? signedMs(med - formula) : '—',
       garps.length > 0 ? ms(median(garps)) : '—',
+      garps.length > 0 ? ms(Math.max(...garps)) : '—',
+      advertToGarp.length > 0 ? ms(median(advertToGarp)) : '—',
     ]);
   }
-  console.log(table(['case', 'impl', 'runs', 'median gap', 'worst gap', 'formula', 'median−formula', '→GARP median'], rows));
-  for (const impl of IMPLS) {
-    const e = byImpl.get(impl)?.error;
-    if (e !== undefined) console.log(`(${impl}: the series broke off: ${e})`);
+  console.log(table(['case', 'impl', 'runs', 'median gap', 'worst gap', 'formula', 'median−formula', '→GARP median', '→GARP worst', 'advert→GARP median'], rows));
+  for (const [impl, s] of byImpl) {
+    if (s.error !== undefined) console.log(`(${impl}: the series broke off: ${s.error})`);
   }
 }
 
@@ -270,15 +326,16 @@ async function main(): Promise<void> {
   const keepalivedVersion = version([KEEPALIVED_BIN, '--version']);
   console.log(`# failover bench — ${new Date().toISOString()}, node ${process.version}, ${keepalivedVersion}, kernel ${version(['uname', '-r'])}`);
   console.log(`# gap = old master's last advert (graceful: its priority-0 advert) → new master's first advert, from a capture of the LAN bridge; runs = ${o.runs} per row`);
-  console.log('# the backup (priority 99) is the implementation in the row; the master (priority 100) is the other one');
+  console.log('# the backup (priority 99) is the implementation in the row; the master (priority 100) is the other one; runs alternate between the implementations');
+  console.log(`# vrrp-node runs as: ${vrrpNodeArgv().join(' ')}; load average at start ${loadAverage()}`);
   let labIndex = 0;
   if (o.failover) {
     for (const c of CASES) {
       if (o.only !== undefined && !o.only.split(',').includes(c.id)) continue;
-      const results = new Map<Impl, Record<Kind, Series>>();
-      for (const impl of IMPLS) results.set(impl, await measureCase(c, impl, o.runs, labIndex++));
+      const results = await measureCase(c, o.impls, o.runs, labIndex);
+      labIndex += o.impls.length;
       for (const kind of ['crash', 'graceful'] as const) {
-        printCase(c, kind, new Map(IMPLS.map((impl) => [impl, results.get(impl)![kind]])));
+        printCase(c, kind, new Map([...results].map(([impl, r]) => [impl, r[kind]])));
       }
     }
     console.log('\n(DESIGN.md, keepalived measured earlier on these machines: 3.613 s at advert_int 1, 0.361 s at VRRPv3 100 ms; 0.613 s / 0.061 s after a graceful stop; median |gap − formula| 0.17–0.22 ms)');
@@ -295,7 +352,7 @@ async function main(): Promise<void> {
     }
     console.log(`\n### CPU and memory over ${WINDOW_MS / 1000} s (mutual: each implementation masters half the instances)`);
     console.log(table(['instances', 'protocol', 'impl', 'CPU (one core)', 'RSS'], rows));
-    console.log('(vrrp-node runs from source: node + the tsx loader, as in the e2e tests; a built dist would use less memory)');
+    console.log(`(vrrp-node runs ${vrrpNodeArgv().includes('tsx') ? 'from source: node + the tsx loader (dist is stale; a built dist uses less memory)' : 'from the built dist'}; load average at the end ${loadAverage()})`);
   }
 }
 

@@ -6,6 +6,8 @@ import type { VirtualAddress } from '../config/model.js';
 
 export class GarpSender {
   readonly #sockets = new Map<string, PacketSocket>();
+  /** Frames by interface and address: built once (the MAC is read when the interface's socket opens). */
+  readonly #frames = new Map<string, Uint8Array>();
   /** Frames sent, for status and tests. */
   sent = 0;
   /** monotonic µs of the last frame sent (telemetry: first GARP after takeover). */
@@ -20,13 +22,38 @@ export class GarpSender {
     return s;
   }
 
+  #frame(v: VirtualAddress, ifname: string): Uint8Array {
+    const key = `${ifname} ${v.address}`;
+    let frame = this.#frames.get(key);
+    if (!frame) {
+      const mac = ethernet.formatMac(this.#socket(ifname).mac);
+      frame = v.family === 'ipv4' ? arp.gratuitousArpFrame(v.address, mac) : ndisc.unsolicitedNaFrame(v.address, mac);
+      this.#frames.set(key, frame);
+    }
+    return frame;
+  }
+
+  /**
+   * Opens the sockets and builds the frames of `vips` ahead of a takeover, so that its first GARP is not
+   * delayed by opening a socket, reading the MAC and building frames (keepalived, too, opens its ARP
+   * socket at start). An interface that is missing now is left for send() to report.
+   */
+  prepare(vips: readonly VirtualAddress[], defaultIf: string): void {
+    for (const v of vips) {
+      try {
+        this.#frame(v, v.device ?? defaultIf);
+      } catch {
+        // send() opens it again and reports the error where it matters.
+      }
+    }
+  }
+
   /** Sends `count` rounds (each: one frame per VIP), `intervalUs` apart. */
   async send(vips: readonly VirtualAddress[], defaultIf: string, count: number, intervalUs: number): Promise<void> {
     const frames: { ifname: string; frame: Uint8Array }[] = [];
     for (const v of vips) {
       const ifname = v.device ?? defaultIf;
-      const mac = ethernet.formatMac(this.#socket(ifname).mac);
-      frames.push({ ifname, frame: v.family === 'ipv4' ? arp.gratuitousArpFrame(v.address, mac) : ndisc.unsolicitedNaFrame(v.address, mac) });
+      frames.push({ ifname, frame: this.#frame(v, ifname) });
     }
     for (let round = 0; round < count; round++) {
       if (round > 0 && intervalUs > 0) await new Promise((r) => setTimeout(r, intervalUs / 1000));
@@ -40,5 +67,6 @@ export class GarpSender {
   close(): void {
     for (const s of this.#sockets.values()) s.close();
     this.#sockets.clear();
+    this.#frames.clear();
   }
 }

@@ -17,6 +17,7 @@ import type {
   AnomalyClass,
   ArmedTimer,
   StepResult,
+  TimerName,
 } from '@hotstandby/protocol';
 import { initialState, nextTimer, step, validateAdvertisement } from '@hotstandby/protocol';
 import { advertBytes } from './advert-bytes.js';
@@ -39,8 +40,14 @@ export interface InstancePorts {
   notify(kind: NotifyKind, priority: number): void;
   transition(event: TransitionEvent, failoverLatencyUs: number | undefined, ctx?: TransitionContext): void;
   anomaly(cls: AnomalyClass, source: IpAddress, sample: Uint8Array, detail: string): void;
-  armTimer(atUs: number): void;
+  /** Arm the instance's one timer for `atUs`; `timer` says which protocol timer it is (the daemon spins for master-down). */
+  armTimer(atUs: number, timer: TimerName): void;
   disarmTimer(): void;
+  /**
+   * Busy-waits until monotonic `atUs` (the event loop is blocked): the rest of a timer that was armed
+   * to wake early (the master-down timer, daemon.ts). Without it, a timer firing is taken as its deadline.
+   */
+  readonly waitUntil?: (atUs: number) => void;
   log: Logger;
 }
 
@@ -86,6 +93,8 @@ export class InstanceRunner {
   readonly #vipsByAddress: ReadonlyMap<string, VirtualAddress>;
   /** VIP and GARP work, in order, off the protocol's path. */
   #netChain: Promise<void> = Promise.resolve();
+  /** The latest chained work's "issued" (see issued()), until it is. */
+  #issuing: Promise<void> | undefined;
   /** no_accept firewall work, in order, each after the address change it follows; nothing waits for it. */
   #filterChain: Promise<void> = Promise.resolve();
   /** Receipt time of the last accepted advert: where a failover's latency starts. */
@@ -96,6 +105,11 @@ export class InstanceRunner {
   #before: State;
   /** Set for a vrrp_sync_group member: its inputs go through the group (sync-group-runner.ts). */
   #route: ((input: Input, now: number) => void) | undefined;
+  /**
+   * The last advert built, per destination: a MASTER sends the same bytes every Advertisement_Interval,
+   * so they are built once, not per advert (and the takeover's first advert is built ahead, warmUp()).
+   */
+  readonly #advertCache = new Map<IpAddress, { priority: number; intervalCs: number; addresses: readonly IpAddress[]; bytes: Uint8Array }>();
 
   constructor(model: VrrpInstance, config: InstanceConfig, validation: ValidationConfig, group: IpAddress, ports: InstancePorts) {
     this.model = model;
@@ -107,6 +121,24 @@ export class InstanceRunner {
     this.#destinations = model.unicastPeers.length > 0 ? model.unicastPeers : [group];
     this.#source = config.primaryAddress;
     this.#vipsByAddress = new Map(model.virtualIpAddresses.map((v) => [v.address, v]));
+  }
+
+  /**
+   * Runs the takeover once on a throw-away state, with no effects carried out: libs/protocol is pure, so
+   * this only compiles the code of a path that otherwise runs for the first time (V8 compiles functions
+   * lazily, on first call) in the middle of a failover — measured at ~1.5 ms between the master-down
+   * timer and the first advert of a fresh process. It also builds and keeps the takeover's advert.
+   */
+  warmUp(now: number): void {
+    try {
+      const up = step(this.config, initialState(this.config), { type: 'startup' }, now);
+      const timer = nextTimer(up.state);
+      const takeover = up.state.kind === 'BACKUP' && timer ? step(this.config, up.state, { type: 'timer-fired', timer: timer.timer, generation: timer.generation }, timer.at) : up;
+      for (const e of takeover.effects) if (e.type === 'send-advert') for (const d of this.#destinations) this.#advertFor(d, e.priority, e.intervalCs, e.addresses);
+    } catch (err) {
+      // Only an optimisation: a configuration the core rejects is reported when it really runs.
+      this.#ports.log.debug(`(${this.config.name}) warm-up skipped`, { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   get state(): State {
@@ -149,12 +181,35 @@ export class InstanceRunner {
     this.#rearm();
   }
 
-  /** The instance's timer fired: feed the armed timer in, at its own deadline (no drift). */
+  /**
+   * The instance's timer fired: feed the armed timer in, at its own deadline (no drift). The daemon wakes
+   * the master-down timer early (daemon.ts TAKEOVER_LEAD_US): the takeover's step is then computed ahead
+   * (libs/protocol is pure, and nothing else can run while this waits) and its effects start at the
+   * deadline to the µs, so neither the wake-up latency nor the step's own time delays the first advert.
+   */
   timerFired(): void {
     const armed = this.#armed;
     if (armed === undefined) return;
     this.#armed = undefined;
-    this.input({ type: 'timer-fired', timer: armed.timer, generation: armed.generation }, armed.at);
+    const input: Input = { type: 'timer-fired', timer: armed.timer, generation: armed.generation };
+    const wait = this.#ports.waitUntil;
+    if (wait === undefined || this.#route !== undefined || this.#ports.now() >= armed.at) {
+      wait?.(armed.at);
+      this.input(input, armed.at);
+      return;
+    }
+    const result = step(this.config, this.#state, input, armed.at);
+    wait(armed.at);
+    this.apply(result, armed.at);
+  }
+
+  /**
+   * Resolves once the VIP/GARP work chained so far has been issued — addresses requested, the first
+   * GARP/NA round sent; undefined when none is pending. The daemon journals and logs a transition after
+   * that, so that a takeover's first GARP does not wait for the event and the log line.
+   */
+  issued(): Promise<void> | undefined {
+    return this.#issuing;
   }
 
   packet(p: ReceivedPacket): void {
@@ -183,7 +238,7 @@ export class InstanceRunner {
     const t = nextTimer(this.#state);
     this.#armed = t;
     if (t === undefined) this.#ports.disarmTimer();
-    else this.#ports.armTimer(t.at);
+    else this.#ports.armTimer(t.at, t.timer);
   }
 
   #execute(effect: Effect, now: number): void {
@@ -255,18 +310,7 @@ export class InstanceRunner {
   #sendAdvert(priority: number, intervalCs: number, addresses: readonly IpAddress[]): void {
     const c = this.config;
     for (const destination of this.#destinations) {
-      const bytes = advertBytes(
-        {
-          version: c.version,
-          family: c.family,
-          vrid: c.vrid,
-          priority,
-          intervalCs,
-          addresses,
-          ...(this.validation.authType === 1 ? { authPass: this.validation.authPass ?? '' } : {}),
-        },
-        { source: this.#source, destination, v3Ipv4Form: this.validation.v3Ipv4Checksum ?? 'pseudo-header' },
-      );
+      const bytes = this.#advertFor(destination, priority, intervalCs, addresses);
       try {
         this.#ports.sendVrrp(bytes, destination, this.#source);
         this.counters.advert_sent++;
@@ -277,6 +321,26 @@ export class InstanceRunner {
         this.#ports.log.warn(`(${c.name}) advert send failed`, { error: err instanceof Error ? err.message : String(err), destination });
       }
     }
+  }
+
+  #advertFor(destination: IpAddress, priority: number, intervalCs: number, addresses: readonly IpAddress[]): Uint8Array {
+    const hit = this.#advertCache.get(destination);
+    if (hit && hit.priority === priority && hit.intervalCs === intervalCs && sameAddresses(hit.addresses, addresses)) return hit.bytes;
+    const c = this.config;
+    const bytes = advertBytes(
+      {
+        version: c.version,
+        family: c.family,
+        vrid: c.vrid,
+        priority,
+        intervalCs,
+        addresses,
+        ...(this.validation.authType === 1 ? { authPass: this.validation.authPass ?? '' } : {}),
+      },
+      { source: this.#source, destination, v3Ipv4Form: this.validation.v3Ipv4Checksum ?? 'pseudo-header' },
+    );
+    this.#advertCache.set(destination, { priority, intervalCs, addresses, bytes });
+    return bytes;
   }
 
   #vips(addresses: readonly IpAddress[], withExcluded: boolean): VirtualAddress[] {
@@ -291,8 +355,25 @@ export class InstanceRunner {
   }
 
   #chain(work: () => Promise<void>, what: string): void {
-    this.#netChain = this.#netChain.then(work).catch((err: unknown) => {
+    let markIssued!: () => void;
+    const issued = new Promise<void>((resolve) => (markIssued = resolve));
+    this.#issuing = issued;
+    void issued.then(() => {
+      if (this.#issuing === issued) this.#issuing = undefined;
+    });
+    const run = (): Promise<void> => {
+      try {
+        return work();
+      } finally {
+        markIssued(); // the synchronous part of `work` (the requests, the first GARP round) is done
+      }
+    };
+    this.#netChain = this.#netChain.then(run).catch((err: unknown) => {
       this.#ports.log.error(`(${this.config.name}) ${what} failed`, { error: err instanceof Error ? err.message : String(err) });
     });
   }
+}
+
+function sameAddresses(a: readonly IpAddress[], b: readonly IpAddress[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 }
