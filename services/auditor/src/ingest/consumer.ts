@@ -36,6 +36,8 @@ export interface ConsumerOptions {
 
 /** Half the consumer's ack_wait (streams.ts): a held batch's messages are not redelivered meanwhile. */
 const WORKING_EVERY_MS = 5000;
+/** No message for this long: flush what is gathered (messages of a burst arrive well under 1 ms apart). */
+const QUIET_FLUSH_MS = 5;
 
 export interface RunningConsumer {
   /** Stops fetching; resolves when the batch in progress has committed and been acked. */
@@ -120,12 +122,33 @@ export async function startConsumer(nc: NatsConnection, db: Db, projector: () =>
     await chain.enqueue(() => settle(batch, prepared, spans, keepalive));
   };
 
+  // Flushes run one at a time and in order (their order is the commit order). A batch is flushed when it
+  // is full or nothing more is waiting, or else after a short quiet spell: nats.js (nats-core 3.x
+  // QueuedIterator) can report a pending count of 1 when nothing is coming — a pull request queued in
+  // the middle of a chunk stays counted as in flight — and the tail of a burst then waited for its
+  // ack_wait to run out and be redelivered (the Postgres restart drill saw 500 messages come back).
+  let flushing: Promise<void> = Promise.resolve();
+  const requestFlush = (): Promise<void> => (flushing = flushing.then(flush));
+  let quiet: NodeJS.Timeout | undefined;
+  let quietFailure: { err: unknown } | undefined;
   const done = (async () => {
-    for await (const m of messages) {
-      buffer.push(m);
-      if (buffer.length >= maxBatch || messages.getPending() === 0) await flush();
+    try {
+      for await (const m of messages) {
+        clearTimeout(quiet);
+        if (quietFailure) throw quietFailure.err;
+        buffer.push(m);
+        if (buffer.length >= maxBatch || messages.getPending() === 0) {
+          await requestFlush();
+        } else {
+          quiet = setTimeout(() => {
+            requestFlush().catch((err: unknown) => (quietFailure ??= { err }));
+          }, QUIET_FLUSH_MS);
+        }
+      }
+    } finally {
+      clearTimeout(quiet);
     }
-    await flush();
+    await requestFlush();
     await chain.drain();
   })();
 
