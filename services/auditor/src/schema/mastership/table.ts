@@ -30,8 +30,11 @@ export const mastership = pgTable(
   },
   (t) => [
     index('mastership_router_from_idx').on(t.vrid, t.domain, t.fromAt),
-    // "Master at T": a GiST index over (vrid, [from, to)) answers containment without scanning history.
-    index('mastership_during_idx').using('gist', t.vrid, sql`tstzrange(${t.fromAt}, coalesce(${t.toAt}, 'infinity'::timestamptz), '[)')`),
+    // "Master at T": a GiST index over (vrid, domain, [from, to)) answers containment without scanning
+    // history — every interval containing T, so all masters of a split brain. The domain is in it because
+    // the same VRID runs on many LANs: without it, T on VRID 51 found every LAN's interval and the heap
+    // was read for each to keep one (bench/query.bench.ts, 100 LANs: 101 rows read for 1-2 kept).
+    index('mastership_during_idx').using('gist', t.vrid, t.domain, sql`tstzrange(${t.fromAt}, coalesce(${t.toAt}, 'infinity'::timestamptz), '[)')`),
     // At most one open interval per node per router.
     uniqueIndex('mastership_open_key').on(t.domain, t.vrid, t.nodeId).where(sql`${t.toAt} is null`),
   ],

@@ -1,0 +1,2 @@
+DROP INDEX "mastership_during_idx";--> statement-breakpoint
+CREATE INDEX "mastership_during_idx" ON "mastership" USING gist ("vrid","domain",tstzrange("from_at", coalesce("to_at", 'infinity'::timestamptz), '[)'));
