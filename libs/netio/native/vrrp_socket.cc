@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -52,7 +53,8 @@ int OpenV6(napi_env env, const std::string& ifname, int ifindex, bool join, int 
       !SetInt(env, fd, IPPROTO_IPV6, IPV6_TCLASS, tclass, "IPV6_TCLASS") ||
       !SetInt(env, fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT") ||
       !SetInt(env, fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO") ||
-      !SetInt(env, fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1, "IPV6_RECVTCLASS"))
+      !SetInt(env, fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1, "IPV6_RECVTCLASS") ||
+      !SetInt(env, fd, SOL_SOCKET, SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS"))
     return -1;
   if (join) {
     ipv6_mreq mreq = {};
@@ -82,7 +84,8 @@ int OpenV4(napi_env env, const std::string& ifname, int ifindex, bool join, int 
       !SetInt(env, fd, IPPROTO_IP, IP_TOS, tos, "IP_TOS") ||
       // keepalived's adverts have DF clear (it builds the header itself with IP_HDRINCL).
       !SetInt(env, fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, "IP_MTU_DISCOVER") ||
-      !SetInt(env, fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"))
+      !SetInt(env, fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO") ||
+      !SetInt(env, fd, SOL_SOCKET, SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS"))
     return -1;
   if (join) {
     ip_mreqn mreq = {};
@@ -112,8 +115,23 @@ napi_value VrrpOpen(napi_env env, napi_callback_info info) {
   return fd < 0 ? nullptr : Int(env, fd);
 }
 
+// The kernel's receive time (SO_TIMESTAMPNS, CLOCK_REALTIME) as CLOCK_MONOTONIC µs: now on the monotonic
+// clock minus the packet's age on the realtime one. -1 without a timestamp.
+double ReceivedAtMonoUs(msghdr* msg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec rx, real, mono;
+    std::memcpy(&rx, CMSG_DATA(c), sizeof rx);
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    double ageNs = double(real.tv_sec - rx.tv_sec) * 1e9 + double(real.tv_nsec - rx.tv_nsec);
+    return double(mono.tv_sec) * 1e6 + double(mono.tv_nsec) / 1e3 - ageNs / 1e3;
+  }
+  return -1;
+}
+
 napi_value Packet(napi_env env, const uint8_t* data, size_t len, int family, const void* src, const void* dst,
-                  int ifindex, int hops, int tos) {
+                  int ifindex, int hops, int tos, double kernelRxUs) {
   char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
   int af = family == 6 ? AF_INET6 : AF_INET;
   inet_ntop(af, src, s, sizeof s);
@@ -126,10 +144,13 @@ napi_value Packet(napi_env env, const uint8_t* data, size_t len, int family, con
   Set(env, obj, "ifindex", Int(env, ifindex));
   Set(env, obj, "hopLimit", Int(env, hops));
   Set(env, obj, "tos", Int(env, tos));
+  napi_value rx;
+  napi_create_double(env, kernelRxUs, &rx);
+  Set(env, obj, "kernelRxUs", rx);
   return obj;
 }
 
-// vrrpRecv(fd, family) → { data, source, destination, ifindex, hopLimit, tos } | undefined (nothing queued)
+// vrrpRecv(fd, family) → { data, source, destination, ifindex, hopLimit, tos, kernelRxUs } | undefined (nothing queued)
 napi_value VrrpRecv(napi_env env, napi_callback_info info) {
   Args a(env, info);
   int32_t fd, family;
@@ -163,7 +184,7 @@ napi_value VrrpRecv(napi_env env, napi_callback_info info) {
       }
     }
     auto* src = reinterpret_cast<sockaddr_in6*>(&from);
-    return Packet(env, rxBuffer, size_t(n), 6, &src->sin6_addr, &dst, ifindex, hops, tos);
+    return Packet(env, rxBuffer, size_t(n), 6, &src->sin6_addr, &dst, ifindex, hops, tos, ReceivedAtMonoUs(&msg));
   }
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
@@ -176,7 +197,7 @@ napi_value VrrpRecv(napi_env env, napi_callback_info info) {
   size_t ihl = n >= 20 ? size_t(rxBuffer[0] & 0x0f) * 4 : 0;
   if (ihl < 20 || ihl > size_t(n)) return ThrowErrno(env, "recvmsg(short IPv4 header)", EPROTO);
   return Packet(env, rxBuffer + ihl, size_t(n) - ihl, 4, rxBuffer + 12, rxBuffer + 16, ifindex, rxBuffer[8],
-                rxBuffer[1]);
+                rxBuffer[1], ReceivedAtMonoUs(&msg));
 }
 
 // vrrpSend(fd, family, data, destination, source ('' = kernel's choice), ifindex, hopLimit (-1 = socket's))

@@ -24,6 +24,8 @@ export interface NativeVrrpPacket {
   ifindex: number;
   hopLimit: number;
   tos: number;
+  /** The kernel's receive time (SO_TIMESTAMPNS) on the monotonic clock, µs; -1 when absent. */
+  kernelRxUs: number;
 }
 
 export interface NativeFrame {

@@ -48,7 +48,12 @@ export interface ReceivedVrrpPacket {
   hopLimit: number;
   /** IPv4 TOS or IPv6 traffic class. */
   tos: number;
-  /** monotonicUs() when the socket was found readable (shared by packets drained in one wake-up). */
+  /**
+   * When the kernel received it (SO_TIMESTAMPNS), on the monotonicUs() clock: the instant a backup's
+   * Master_Down_Timer restarts from, without the event loop's wake-up latency. monotonicUs() when the
+   * socket was found readable if the kernel gave no timestamp or an implausible one (a step of the
+   * realtime clock it is taken on).
+   */
   receivedAtUs: number;
 }
 
@@ -66,6 +71,9 @@ export interface VrrpSendOptions {
 // Drain at most this many packets per wake-up so one flooded socket cannot starve timers; the
 // level-triggered poll calls again at once if more are queued.
 const MAX_PACKETS_PER_WAKEUP = 64;
+/** A kernel receive time older than this (µs) before the wake-up, or later than MAX_RX_SKEW_US after it, is not trusted. */
+const MAX_RX_AGE_US = 1_000_000;
+const MAX_RX_SKEW_US = 10_000;
 
 export class VrrpSocket {
   readonly family: IpFamily;
@@ -138,7 +146,7 @@ export class VrrpSocket {
       this.#fail(pollError(status, 'vrrp socket'));
       return;
     }
-    const receivedAtUs = monotonicUs();
+    const wokeAtUs = monotonicUs();
     for (let i = 0; i < MAX_PACKETS_PER_WAKEUP && !this.#closed; i++) {
       let packet;
       try {
@@ -148,7 +156,9 @@ export class VrrpSocket {
         return;
       }
       if (packet === undefined) return;
-      this.#onPacket({ family: this.family, ...packet, receivedAtUs });
+      const { kernelRxUs, ...rest } = packet;
+      const plausible = kernelRxUs > 0 && kernelRxUs <= wokeAtUs + MAX_RX_SKEW_US && wokeAtUs - kernelRxUs <= MAX_RX_AGE_US;
+      this.#onPacket({ family: this.family, ...rest, receivedAtUs: plausible ? kernelRxUs : wokeAtUs });
     }
   }
 
