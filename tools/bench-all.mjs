@@ -19,7 +19,7 @@ const BENCHES = [
   { name: 'timer', what: 'precise timer lateness vs setTimeout', argv: [...TSX, 'libs/netio/bench/timer.bench.ts'], headline: /PreciseTimer.*$/m },
   { name: 'netlink', what: 'VIP add/delete latency over rtnetlink', argv: [...TSX, 'services/vrrp-node/bench/netlink.bench.ts', quick ? '200' : '2000'], headline: /add.*IPv4.*$/im },
   { name: 'publish', what: 'outbox → JetStream events/s, publish latency', argv: [...TSX, 'services/vrrp-node/bench/publish.bench.ts'], headline: /^\s*paced.*$/m },
-  { name: 'ingest', what: 'auditor ingest vs bare batched INSERT', argv: [...TSX, 'services/auditor/bench/ingest.bench.ts', quick ? '5000' : '50000', '1000', quick ? '1' : '3'], headline: /ratio.*$/im },
+  { name: 'ingest', what: 'auditor ingest vs bare batched INSERT', argv: [...TSX, 'services/auditor/bench/ingest.bench.ts', quick ? '10000' : '100000', '5000', quick ? '1' : '3'], headline: /ratio.*$/im },
   // Full size: 10M events / 1M intervals, generated once (~30 min, 11.6 GiB) into a kept database, reused after.
   { name: 'query', what: quick ? 'auditor API "master at T", 2e5 events' : 'auditor API "master at T" at 10M events', argv: [...TSX, 'services/auditor/bench/query.bench.ts', quick ? '--quick' : '--keep'], headline: /^\| GET \/api\/v1\/master.*$/m },
   { name: 'failover', what: 'vrrp-node vs keepalived failover gaps, CPU/RSS', argv: [...TSX, 'test/bench/failover.bench.ts', '--runs', quick ? '2' : '5'], headline: /^\| v2 crash \| vrrp-node.*$/m },
