@@ -9,6 +9,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   InitVrrpSocket(env, exports);
   InitPacketSocket(env, exports);
   InitInterface(env, exports);
+  InitRtnetlink(env, exports);
   return exports;
 }
 

@@ -111,6 +111,7 @@ void InitClock(napi_env env, napi_value exports);
 void InitVrrpSocket(napi_env env, napi_value exports);
 void InitPacketSocket(napi_env env, napi_value exports);
 void InitInterface(napi_env env, napi_value exports);
+void InitRtnetlink(napi_env env, napi_value exports);
 
 inline void Export(napi_env env, napi_value exports, const char* name, napi_callback fn) {
   napi_value f;

@@ -61,6 +61,23 @@ interface NativeBinding {
   packetSend(fd: number, ifindex: number, frame: Uint8Array): number;
   packetRecv(fd: number): NativeFrame | undefined;
   interfaceInfo(name: string): NativeInterfaceInfo;
+  rtnlOpen(): number;
+  rtnlClose(fd: number): void;
+  /** op 0 = RTM_NEWADDR (CREATE|EXCL), 1 = RTM_DELADDR; cacheInfo = 8 bytes: preferred, valid (u32, host order). */
+  rtnlAddress(
+    fd: number,
+    op: 0 | 1,
+    family: 4 | 6,
+    ifindex: number,
+    local: Uint8Array,
+    prefixLength: number,
+    scope: number,
+    flags: number,
+    label?: string,
+    broadcast?: Uint8Array,
+    cacheInfo?: Uint8Array,
+  ): void;
+  ifNameToIndex(name: string): number;
 }
 
 // Relative to this file, which is src/native.ts under tsx and dist/native.js when built: both are one

@@ -5,7 +5,12 @@
 //   recv-frames <ifname> <ethertype> <count>           receive count frames (outgoing ones skipped)
 //   send-frame <ifname> <hex>
 //   info <ifname>
-import { interfaceInfo, PacketSocket, PacketType, VrrpSocket } from '@hotstandby/netio';
+//   rtnl <ifname> <json>                               run address requests ({ op: 'add'|'del', ...request
+//                                                      with local/broadcast as hex, ifindex optional})
+//                                                      on one RtnlSocket;
+//                                                      reports each outcome: 'ok' or the error code
+import { ifNameToIndex, interfaceInfo, PacketSocket, PacketType, RtnlSocket, VrrpSocket } from '@hotstandby/netio';
+import type { RtnlAddressRequest } from '@hotstandby/netio';
 
 function say(message: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -79,6 +84,26 @@ try {
     case 'info': {
       const info = interfaceInfo(args[0]!);
       say({ event: 'info', ...info, mac: Buffer.from(info.mac).toString('hex') });
+      clearTimeout(deadline);
+      break;
+    }
+    case 'rtnl': {
+      type Op = Omit<RtnlAddressRequest, 'ifindex' | 'local' | 'broadcast'> & { ifindex?: number; op: 'add' | 'del'; local: string; broadcast?: string };
+      const ifindex = ifNameToIndex(args[0]!);
+      const socket = RtnlSocket.open();
+      const outcomes: string[] = [];
+      for (const { op, local, broadcast, ...rest } of JSON.parse(args[1]!) as Op[]) {
+        const request = { ifindex, ...rest, local: Buffer.from(local, 'hex'), ...(broadcast ? { broadcast: Buffer.from(broadcast, 'hex') } : {}) };
+        try {
+          if (op === 'add') socket.addAddress(request);
+          else socket.deleteAddress(request);
+          outcomes.push('ok');
+        } catch (e) {
+          outcomes.push((e as { code?: string }).code ?? String(e));
+        }
+      }
+      socket.close();
+      say({ event: 'rtnl', ifindex, outcomes });
       clearTimeout(deadline);
       break;
     }

@@ -1,6 +1,8 @@
-// VipOps over rtnetlink (net/addresses.ts): sub-millisecond adds and deletes, keepalived's address
-// flags (scope global, IPv6 nodad and deprecated). An address already there is fine (it may be ours
-// from before a crash); removing an absent one is not an error.
+// VipOps over rtnetlink (net/addresses.ts): keepalived's address flags (scope global, IPv6 nodad and
+// deprecated). An address already there is fine (it may be ours from before a crash); removing an absent
+// one is not an error. add/remove do their netlink round trip synchronously (keepalived's netlink_talk),
+// so the kernel has the VIPs when addVips' promises settle, and the GARP chained after them goes out in
+// the same event-loop turn.
 import type { VirtualAddress } from '../config/model.js';
 import { AddressTable } from '../net/addresses.js';
 import type { VipOps } from './vip-ops.js';

@@ -5,13 +5,20 @@
 // IPv6 /128 deprecated (preferred_lft 0) so it is never chosen as a source address. Adding a present address and removing an
 // absent one are outcomes, not errors: after a crash or a hand edit the kernel may already be there.
 //
+// Adds and removes are synchronous (@hotstandby/netio RtnlSocket: send, then a blocking recv of the ack,
+// keepalived's netlink_talk()): the kernel answers in microseconds, and the takeover's first GARP then
+// follows the VIP adds in the same event-loop turn. The npm `netlink` package delivered each ack one turn
+// later (0.6–1 ms, a second VIP queued behind the first). Read-back (RTM_GETADDR dumps) stays on it.
+//
 // The shape (add/remove/list/close with `{ address, prefixLength, broadcast?, scope?, label? }`)
 // matches daemon/vip-ops.ts's VipOps, so an AddressTable can stand in for the `ip`-based interim one.
-import { FlagsGet, FlagsNew, rt } from 'netlink';
+import { FlagsGet, rt } from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
+import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE, ifNameToIndex, RtnlSocket } from '@hotstandby/netio';
+import type { NetioError, RtnlAddressRequest } from '@hotstandby/netio';
 import { address as ip } from '@hotstandby/protocol';
 import type { Family, IpAddress } from '@hotstandby/protocol';
-import { ifindexOf, openRequestSocket, RtnetlinkError, rtRequest } from './rtnetlink.js';
+import { openRequestSocket, RtnetlinkError, rtRequest } from './rtnetlink.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -103,43 +110,41 @@ function broadcastFor(spec: AddressSpec, local: Buffer): Buffer | undefined {
 }
 
 /** The ifaddrmsg + attributes naming one address on one interface (what both NEW and DEL need). */
-function addressMessage(spec: AddressSpec, forAdd: boolean): rt.AddressMessage & { data: rt.Address } {
+function addressRequest(spec: AddressSpec, forAdd: boolean): RtnlAddressRequest {
   const family = familyOf(spec.address);
   const max = family === 'ipv4' ? 32 : 128;
   if (!Number.isInteger(spec.prefixLength) || spec.prefixLength < 0 || spec.prefixLength > max) {
     throw new RangeError(`prefix length ${spec.prefixLength} out of range for ${spec.address}`);
   }
-  const local = bytes(spec.address, family);
   // iproute2 sends both IFA_LOCAL and IFA_ADDRESS (equal when there is no peer); for IPv4 the kernel
-  // matches deletions on IFA_LOCAL, for IPv6 on IFA_ADDRESS/IFA_LOCAL.
-  const attrs: rt.AddressAttrs = { local, address: local };
-  const flags: rt.AddressFlags = {};
-  if (forAdd) {
-    if (family === 'ipv4') {
-      const brd = broadcastFor(spec, local);
-      if (brd) attrs.broadcast = brd;
-      if (spec.label !== undefined) attrs.label = spec.label;
-    } else {
-      flags.nodad = true;
-      // keepalived (vrrp_ipaddress.c): a /128 VIP gets preferred_lft 0, i.e. deprecated, so that it is
-      // not picked as a source address (RFC 6724 rule 3), e.g. by health checks.
-      if (spec.prefixLength === 128) attrs.cacheInfo = { ifaPrefered: 0, ifaValid: 0xffffffff };
-    }
-    if (spec.noPrefixRoute === true) flags.noprefixroute = true;
-    // IFA_FLAGS (u32) supersedes ifa_flags (u8) and is needed for NOPREFIXROUTE (0x200).
-    attrs.flags = flags;
+  // matches deletions on IFA_LOCAL, for IPv6 on IFA_ADDRESS/IFA_LOCAL. RtnlSocket sends both.
+  const local = bytes(spec.address, family);
+  const request: RtnlAddressRequest = { family: family === 'ipv4' ? 4 : 6, ifindex: 0, local, prefixLength: spec.prefixLength };
+  if (!forAdd) return request;
+  let flags = 0;
+  if (family === 'ipv4') {
+    // keepalived ignores scope (and label) on IPv6 VIPs.
+    request.scope = scopeNumber(spec.scope);
+    const brd = broadcastFor(spec, local);
+    if (brd) request.broadcast = brd;
+    if (spec.label !== undefined) request.label = spec.label;
+  } else {
+    flags |= IFA_F_NODAD;
+    // keepalived (vrrp_ipaddress.c): a /128 VIP gets preferred_lft 0, i.e. deprecated, so that it is
+    // not picked as a source address (RFC 6724 rule 3), e.g. by health checks.
+    if (spec.prefixLength === 128) request.lifetimes = { preferred: 0, valid: 0xffffffff };
   }
-  return {
-    kind: 'address',
-    data: {
-      family: family === 'ipv4' ? AF_INET : AF_INET6,
-      prefixlen: spec.prefixLength,
-      // keepalived ignores scope (and label) on IPv6 VIPs.
-      scope: forAdd && family === 'ipv4' ? scopeNumber(spec.scope) : 0,
-      ...(forAdd && family === 'ipv6' ? { flags: { nodad: true as const } } : {}),
-    },
-    attrs,
-  };
+  // IFA_FLAGS (u32) supersedes ifa_flags (u8) and is needed for NOPREFIXROUTE (0x200); RtnlSocket sends both.
+  if (spec.noPrefixRoute === true) flags |= IFA_F_NOPREFIXROUTE;
+  request.flags = flags;
+  return request;
+}
+
+/** The kernel's refusal (a NetioError from RtnlSocket) as the RtnetlinkError the callers match on. */
+function kernelError(operation: string, e: unknown): unknown {
+  const n = e as Partial<NetioError>;
+  if (!(e instanceof Error) || typeof n.code !== 'string' || typeof n.errno !== 'number') return e;
+  return new RtnetlinkError(operation, -n.errno, n.code, { cause: e });
 }
 
 export function decodeAddress(m: rt.AddressMessage): InterfaceAddress | undefined {
@@ -165,82 +170,107 @@ export function decodeAddress(m: rt.AddressMessage): InterfaceAddress | undefine
 }
 
 /**
- * Adds, removes and reads back addresses through one rtnetlink socket (in the network namespace the
- * process was in when it was opened). Each call is one netlink round trip plus one to resolve the
- * interface name (measured well under a millisecond: bench/netlink.bench.ts).
+ * Adds, removes and reads back addresses in the network namespace the process was in when it was
+ * opened. add/remove are one synchronous netlink round trip each (RtnlSocket; bench/netlink.bench.ts);
+ * they return promises only to keep VipOps' shape, already settled when the call returns.
  */
 export class AddressTable {
-  readonly #sock: RtNetlinkSocket;
+  readonly #rtnl: RtnlSocket;
+  /** For RTM_GETADDR dumps (listAddresses), over the npm `netlink` package. */
+  readonly #dump: RtNetlinkSocket;
   #closed = false;
   /**
-   * ifname → ifindex, so that a takeover's VIP add is one netlink round trip, not two (the first GARP
-   * waits for it). An interface that was deleted and re-created gets a new index: on ENODEV the entry
-   * is dropped and the request retried once with a fresh lookup.
+   * ifname → ifindex, so that a takeover's VIP add is one netlink round trip and nothing else (the
+   * first GARP waits for it). An interface that was deleted and re-created gets a new index: on ENODEV
+   * the entry is dropped and the request retried once with a fresh lookup.
    */
   readonly #ifindex = new Map<string, number>();
 
-  async #index(ifname: string): Promise<number> {
+  #index(ifname: string): number {
     const known = this.#ifindex.get(ifname);
     if (known !== undefined) return known;
-    const index = await ifindexOf(this.#sock, ifname);
+    let index: number;
+    try {
+      index = ifNameToIndex(ifname);
+    } catch (e) {
+      throw kernelError(`ifindex of ${ifname}`, e);
+    }
     this.#ifindex.set(ifname, index);
     return index;
   }
 
-  async #withIndex<T>(ifname: string, request: (index: number) => Promise<T>): Promise<T> {
+  /** Runs one request with the interface's index; ENODEV on a cached index retries once with a fresh one. */
+  #withIndex(ifname: string, operation: string, request: (index: number) => void): void {
     const cached = this.#ifindex.has(ifname);
     try {
-      return await request(await this.#index(ifname));
-    } catch (e) {
+      request(this.#index(ifname));
+      return;
+    } catch (raw) {
+      const e = kernelError(operation, raw);
       if (!cached || !(e instanceof RtnetlinkError) || e.code !== 'ENODEV') throw e;
       this.#ifindex.delete(ifname);
-      return request(await this.#index(ifname));
+    }
+    try {
+      request(this.#index(ifname));
+    } catch (e) {
+      throw kernelError(operation, e);
     }
   }
 
-  private constructor(sock: RtNetlinkSocket) {
-    this.#sock = sock;
+  private constructor(rtnl: RtnlSocket, dump: RtNetlinkSocket) {
+    this.#rtnl = rtnl;
+    this.#dump = dump;
   }
 
   static open(): AddressTable {
-    return new AddressTable(openRequestSocket());
+    const rtnl = RtnlSocket.open();
+    try {
+      return new AddressTable(rtnl, openRequestSocket());
+    } catch (e) {
+      rtnl.close();
+      throw e;
+    }
   }
 
-  /** RTM_NEWADDR with CREATE|EXCL: 'present' when the kernel already has it (EEXIST). */
-  async add(spec: AddressSpec, ifname: string): Promise<AddOutcome> {
-    const msg = addressMessage(spec, true); // validates before anything is sent
-    return this.#withIndex(ifname, async (index) => {
-      msg.data.index = index;
-      try {
-        await rtRequest(this.#sock, `add ${spec.address}/${spec.prefixLength} dev ${ifname}`, rt.MessageType.NEWADDR, msg, FlagsNew.CREATE | FlagsNew.EXCL);
-        return 'added';
-      } catch (e) {
-        if (e instanceof RtnetlinkError && e.code === 'EEXIST') return 'present';
-        throw e;
-      }
-    });
+  /** RTM_NEWADDR with CREATE|EXCL: 'present' when the kernel already has it (EEXIST). Done on return. */
+  add(spec: AddressSpec, ifname: string): Promise<AddOutcome> {
+    // The executor runs at once: the request is done (or has thrown, a rejection) when this returns.
+    return new Promise((resolve) => resolve(this.addNow(spec, ifname)));
   }
 
-  /** RTM_DELADDR: 'absent' when the interface has no such address (the kernel's EADDRNOTAVAIL). */
-  async remove(spec: AddressSpec, ifname: string): Promise<RemoveOutcome> {
-    const msg = addressMessage(spec, false); // validates before anything is sent
-    return this.#withIndex(ifname, async (index) => {
-      msg.data.index = index;
-      try {
-        await rtRequest(this.#sock, `delete ${spec.address}/${spec.prefixLength} dev ${ifname}`, rt.MessageType.DELADDR, msg);
-        return 'removed';
-      } catch (e) {
-        if (e instanceof RtnetlinkError && e.code === 'EADDRNOTAVAIL') return 'absent';
-        throw e;
-      }
-    });
+  /** add(), synchronously. */
+  addNow(spec: AddressSpec, ifname: string): AddOutcome {
+    return this.#change(spec, ifname, true) ? 'added' : 'present';
+  }
+
+  /** RTM_DELADDR: 'absent' when the interface has no such address (the kernel's EADDRNOTAVAIL). Done on return. */
+  remove(spec: AddressSpec, ifname: string): Promise<RemoveOutcome> {
+    return new Promise((resolve) => resolve(this.removeNow(spec, ifname)));
+  }
+
+  /** remove(), synchronously. */
+  removeNow(spec: AddressSpec, ifname: string): RemoveOutcome {
+    return this.#change(spec, ifname, false) ? 'removed' : 'absent';
+  }
+
+  /** One add or delete; false when the kernel had it already (EEXIST) or had no such address (EADDRNOTAVAIL). */
+  #change(spec: AddressSpec, ifname: string, add: boolean): boolean {
+    const request = addressRequest(spec, add); // validates before anything is sent
+    const operation = `${add ? 'add' : 'delete'} ${spec.address}/${spec.prefixLength} dev ${ifname}`;
+    try {
+      this.#withIndex(ifname, operation, (ifindex) => (add ? this.#rtnl.addAddress({ ...request, ifindex }) : this.#rtnl.deleteAddress({ ...request, ifindex })));
+      return true;
+    } catch (e) {
+      if (e instanceof RtnetlinkError && e.code === (add ? 'EEXIST' : 'EADDRNOTAVAIL')) return false;
+      throw e;
+    }
   }
 
   /** What the kernel has (both families), on one interface or on all of them. */
   async listAddresses(ifname?: string): Promise<InterfaceAddress[]> {
-    const ifindex = ifname === undefined ? undefined : await this.#index(ifname);
+    const ifindex = ifname === undefined ? undefined : this.#index(ifname);
     // Dumps ignore the ifindex filter on older kernels (strict checking off): filter here as well.
-    const answer = await rtRequest(this.#sock, `list addresses${ifname ? ` of ${ifname}` : ''}`, rt.MessageType.GETADDR, { kind: 'address', data: {}, attrs: {} }, FlagsGet.DUMP);
+    const answer = await rtRequest(this.#dump, `list addresses${ifname ? ` of ${ifname}` : ''}`, rt.MessageType.GETADDR, { kind: 'address', data: {}, attrs: {} }, FlagsGet.DUMP);
     const out: InterfaceAddress[] = [];
     for (const m of answer) {
       if (m.kind !== 'address') continue;
@@ -258,7 +288,8 @@ export class AddressTable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#sock.socket.close();
+    this.#rtnl.close();
+    this.#dump.socket.close();
   }
 }
 
