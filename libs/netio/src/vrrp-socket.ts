@@ -133,6 +133,15 @@ export class VrrpSocket {
     return this;
   }
 
+  /**
+   * Reads, now, the packets already queued on the socket and hands them to onPacket as a wake-up would:
+   * for a caller that blocked the event loop (vrrp-node's takeover waits out its deadline) and must see
+   * what arrived meanwhile before acting.
+   */
+  drain(): void {
+    this.#readable(0);
+  }
+
   /** Stops receiving and closes the socket (leaving the group). Idempotent. */
   close(): void {
     if (this.#closed) return;

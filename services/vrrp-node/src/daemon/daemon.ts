@@ -397,6 +397,7 @@ export class Daemon {
       waitUntil: (at) => {
         while (monotonicUs() < at);
       },
+      drainReceived: () => socket.drain(),
       disarmTimer: () => timer.disarm(),
       log: this.#log,
     }));

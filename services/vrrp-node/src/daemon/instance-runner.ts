@@ -48,6 +48,12 @@ export interface InstancePorts {
    * to wake early (the master-down timer, daemon.ts). Without it, a timer firing is taken as its deadline.
    */
   readonly waitUntil?: (atUs: number) => void;
+  /**
+   * Reads, synchronously, the packets already queued on the instance's socket (dispatched as usual,
+   * so an advert reaches packet()). Called after waitUntil: the loop was blocked, and an advert that came
+   * meanwhile must be seen before the takeover it would cancel.
+   */
+  readonly drainReceived?: () => void;
   log: Logger;
 }
 
@@ -198,9 +204,16 @@ export class InstanceRunner {
       this.input(input, armed.at);
       return;
     }
+    const before = this.#state;
     const result = step(this.config, this.#state, input, armed.at);
     wait(armed.at);
-    this.apply(result, armed.at);
+    // RFC 9568 §6.4.2: an ADVERTISEMENT received before the Active_Down_Timer fires resets it. One that
+    // reached the socket while we waited (the loop was blocked) is read now, before acting; if anything
+    // changed the state (an advert re-armed the timer: the timer-fired input is then stale, and the core
+    // ignores it by its generation), the step is taken again from the state as it is now.
+    this.#ports.drainReceived?.();
+    if (this.#state !== before || this.#armed !== undefined) this.input(input, armed.at);
+    else this.apply(result, armed.at);
   }
 
   /**

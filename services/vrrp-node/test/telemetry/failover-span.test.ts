@@ -2,7 +2,6 @@
 // clock: its start is the old master's last advert, its events are the takeover's steps in order.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
@@ -20,26 +19,20 @@ import {
   ATTR_VRRP_GARP_LATENCY_MS,
   parseTraceparent,
 } from '@hotstandby/telemetry';
-import { nodeConfigReader } from '../../src/config/include.js';
-import { loadConfig } from '../../src/config/load.js';
-import { toInstanceConfig } from '../../src/config/to-instance.js';
-import { toValidationConfig } from '../../src/config/to-validation.js';
 import { advertBytes } from '../../src/daemon/advert-bytes.js';
 import { InstanceRunner } from '../../src/daemon/instance-runner.js';
 import type { InstancePorts } from '../../src/daemon/instance-runner.js';
 import { InstanceTelemetry } from '../../src/telemetry/instance-telemetry.js';
 import type { FailoverRecord } from '../../src/telemetry/instance-telemetry.js';
 import { createLogger } from '../../src/log/logger.js';
+import { tutorialBackup } from '../support/tutorial-backup.js';
 
 const OLD_MASTER = '10.10.10.126';
 const SELF = '10.10.10.127';
 const WALL_OFFSET_US = 1_700_000_000_000_000;
 
 function setup() {
-  const r = loadConfig(fileURLToPath(new URL('../config/fixtures/tutorial/node2.conf', import.meta.url)), { ...nodeConfigReader(), hostname: 'h' });
-  const model = r.config!.instances[0]!;
-  const mapped = toInstanceConfig(model, SELF);
-  assert.ok(mapped.ok);
+  const { model, config, validation } = tutorialBackup();
   let mono = 5_000_000;
   let armed: number | undefined;
   const steps: string[] = [];
@@ -92,7 +85,7 @@ function setup() {
     disarmTimer: () => (armed = undefined),
     log: createLogger({ format: 'json', write: () => {} }),
   };
-  runner = new InstanceRunner(model, mapped.config, toValidationConfig(model, [SELF]), '224.0.0.18', tel.wrap(ports));
+  runner = new InstanceRunner(model, config, validation, '224.0.0.18', tel.wrap(ports));
   const advert = (priority: number) =>
     advertBytes({ version: 2, family: 'ipv4', vrid: 51, priority, intervalCs: 100, addresses: ['10.10.10.129'], authPass: '1234' }, { source: OLD_MASTER, destination: '224.0.0.18', v3Ipv4Form: 'pseudo-header' });
   return {
