@@ -85,10 +85,3 @@ function errnoName(errno: number): string {
     return `E${errno}`;
   }
 }
-
-/** Interface name → index, with one RTM_GETLINK by name (IFLA_IFNAME). ENODEV when there is none. */
-export async function ifindexOf(sock: RtNetlinkSocket, ifname: string): Promise<number> {
-  const [link] = await rtRequest(sock, `ifindex of ${ifname}`, rt.MessageType.GETLINK, { kind: 'link', data: {}, attrs: { ifname } });
-  if (link?.kind !== 'link' || link.data.index === undefined) throw new RtnetlinkError(`ifindex of ${ifname}`, 19, 'ENODEV');
-  return link.data.index;
-}
