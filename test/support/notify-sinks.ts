@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../lab/lab.js';
+import { terminateChild } from './terminate-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -91,11 +92,7 @@ export class LabNotifySinks {
 
   /** SIGTERM by pid, and wait for the exit. */
   async stop(): Promise<void> {
-    const c = this.#child;
-    if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-    process.kill(c.pid, 'SIGTERM');
-    await exited;
+    await terminateChild(this.#child);
   }
 }
 

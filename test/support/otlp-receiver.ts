@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../lab/lab.js';
 import { LAN_SERVICE_ADDRESS, addServiceAddress } from './lab-services.js';
+import { terminateChild } from './terminate-child.js';
 
 const MAIN = fileURLToPath(new URL('./otlp-receiver-main.ts', import.meta.url));
 
@@ -78,10 +79,6 @@ export class LabOtlpReceiver {
   }
 
   async stop(): Promise<void> {
-    const c = this.#child;
-    if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-    process.kill(c.pid, 'SIGTERM');
-    await exited;
+    await terminateChild(this.#child);
   }
 }
