@@ -200,7 +200,12 @@ export class InstanceRunner {
     const input: Input = { type: 'timer-fired', timer: armed.timer, generation: armed.generation };
     const wait = this.#ports.waitUntil;
     if (wait === undefined || this.#route !== undefined || this.#ports.now() >= armed.at) {
-      wait?.(armed.at);
+      // A sync group member steps through its group, so nothing is computed ahead; but the daemon woke it
+      // early all the same, and an advert that reached the socket while it waited is read first (below).
+      if (wait !== undefined) {
+        wait(armed.at);
+        this.#ports.drainReceived?.();
+      }
       this.input(input, armed.at);
       return;
     }

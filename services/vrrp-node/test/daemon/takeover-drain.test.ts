@@ -4,6 +4,7 @@
 // after the wait and takes the step again when the state moved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { step } from '@hotstandby/protocol';
 import { advertBytes } from '../../src/daemon/advert-bytes.js';
 import { InstanceRunner } from '../../src/daemon/instance-runner.js';
 import type { InstancePorts } from '../../src/daemon/instance-runner.js';
@@ -65,4 +66,16 @@ test('nothing queued: the precomputed takeover leaves at the deadline', () => {
   b.runner.timerFired();
   assert.equal(b.runner.state.kind, 'MASTER');
   assert.deepEqual(b.sent, [b.deadline]);
+});
+
+test('a sync group member also reads the socket after the wait: the queued advert keeps it BACKUP', () => {
+  const socket: { receive?: (atUs: number) => void } = {};
+  const b = backup((_runner, deadline) => socket.receive?.(deadline - 400));
+  socket.receive = b.receive;
+  // What SyncGroupRunner does: every input goes through the group, which steps the member and applies it.
+  b.runner.routeThrough((input, now) => b.runner.apply(step(b.runner.config, b.runner.state, input, now), now));
+  b.runner.timerFired();
+  assert.equal(b.runner.state.kind, 'BACKUP');
+  assert.deepEqual(b.sent, [], 'no advert of ours');
+  assert.ok(b.armedAt()! > b.deadline, 'master-down re-armed from that advert');
 });
