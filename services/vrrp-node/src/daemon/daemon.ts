@@ -9,7 +9,7 @@ import { interfaceInfo, monotonicUs, PreciseTimer, VrrpSocket } from '@hotstandb
 import type { ReceivedVrrpPacket } from '@hotstandby/netio';
 import type { EventDraft } from '@hotstandby/events';
 import { domainFromClusterName, domainFromPrefix, makeNodeId, redactAnomalySample, formatWallClockMicros } from '@hotstandby/events';
-import type { KeepalivedConfig, ScriptCommand, VrrpInstance } from '../config/model.js';
+import type { KeepalivedConfig, ScriptCommand, VirtualAddress, VrrpInstance } from '../config/model.js';
 import { reloadKey } from '../config/reload-key.js';
 import { toInstanceConfig } from '../config/to-instance.js';
 import { toValidationConfig } from '../config/to-validation.js';
@@ -173,7 +173,7 @@ export class Daemon {
       if (m.priority === 255) continue;
       const present = new Set(await o.vips.list(m.interface));
       const stale = m.virtualIpAddresses.filter((v) => present.has(v.address));
-      for (const v of stale) await o.vips.remove(v, v.device ?? m.interface);
+      for (const v of stale) o.vips.remove(v, v.device ?? m.interface);
       if (stale.length > 0) this.#log.info(`(${m.name}) removed VIPs left from a previous run`, { vips: stale.map((v) => v.address).join(',') });
     }
     await this.#clearVipFilter();
@@ -375,13 +375,9 @@ export class Daemon {
       sendVrrp: (data, destination, source) => {
         socket.send(data, destination, { source });
       },
-      // All addresses of a transition at once: each is its own netlink request, and the GARP waits for all.
-      addVips: async (vips) => {
-        await Promise.all(vips.map((v) => o.vips.add(v, v.device ?? model.interface)));
-      },
-      removeVips: async (vips) => {
-        await Promise.all(vips.map((v) => o.vips.remove(v, v.device ?? model.interface)));
-      },
+      // Each address is its own synchronous netlink request; one failing does not stop the others.
+      addVips: (vips) => eachVip(vips, (v) => o.vips.add(v, v.device ?? model.interface)),
+      removeVips: (vips) => eachVip(vips, (v) => o.vips.remove(v, v.device ?? model.interface)),
       filterVips: (action, vips) => this.#filterVips(action, vips.map((v) => v.address)),
       sendGarp: (vips, count, intervalUs) => this.#garp.send(vips, model.interface, count, intervalUs),
       notify: (kind, priority) => this.#notify(extras, kind, priority),
@@ -669,4 +665,18 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
 
 async function waitDrained(outbox: Outbox): Promise<void> {
   while (outbox.status().depth > 0) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** `change` for every VIP, even after one fails; then the first failure (with how many failed) is thrown. */
+function eachVip(vips: readonly VirtualAddress[], change: (v: VirtualAddress) => void): void {
+  const errors: unknown[] = [];
+  for (const v of vips) {
+    try {
+      change(v);
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} of ${vips.length} addresses: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
 }

@@ -48,20 +48,36 @@ export class GarpSender {
     }
   }
 
-  /** Sends `count` rounds (each: one frame per VIP), `intervalUs` apart. */
-  async send(vips: readonly VirtualAddress[], defaultIf: string, count: number, intervalUs: number): Promise<void> {
+  /**
+   * Sends `count` rounds (each: one frame per VIP), `intervalUs` apart. The first round (all of them when
+   * the interval is 0, keepalived's default garp_master_delay burst) goes out before this returns;
+   * undefined when nothing is left, else a promise for the later rounds.
+   */
+  send(vips: readonly VirtualAddress[], defaultIf: string, count: number, intervalUs: number): Promise<void> | void {
     const frames: { ifname: string; frame: Uint8Array }[] = [];
     for (const v of vips) {
       const ifname = v.device ?? defaultIf;
       frames.push({ ifname, frame: this.#frame(v, ifname) });
     }
-    for (let round = 0; round < count; round++) {
-      if (round > 0 && intervalUs > 0) await new Promise((r) => setTimeout(r, intervalUs / 1000));
+    const round = (): void => {
       for (const f of frames) {
         this.#socket(f.ifname).send(f.frame);
         this.sent++;
       }
+    };
+    if (count <= 0) return;
+    round();
+    if (count === 1) return;
+    if (intervalUs <= 0) {
+      for (let r = 1; r < count; r++) round();
+      return;
     }
+    return (async () => {
+      for (let r = 1; r < count; r++) {
+        await new Promise((resolve) => setTimeout(resolve, intervalUs / 1000));
+        round();
+      }
+    })();
   }
 
   close(): void {

@@ -1,8 +1,8 @@
 // VipOps over rtnetlink (net/addresses.ts): keepalived's address flags (scope global, IPv6 nodad and
 // deprecated). An address already there is fine (it may be ours from before a crash); removing an absent
 // one is not an error. add/remove do their netlink round trip synchronously (keepalived's netlink_talk),
-// so the kernel has the VIPs when addVips' promises settle, and the GARP chained after them goes out in
-// the same event-loop turn.
+// so the kernel has the VIPs when they return, and the takeover's GARP goes out right after, in the same
+// turn (instance-runner.ts #chain).
 import type { VirtualAddress } from '../config/model.js';
 import { AddressTable } from '../net/addresses.js';
 import type { VipOps } from './vip-ops.js';
@@ -18,8 +18,8 @@ export class NetlinkVipOps implements VipOps {
     return Promise.resolve(new NetlinkVipOps(AddressTable.open()));
   }
 
-  async add(v: VirtualAddress, ifname: string): Promise<void> {
-    await this.#table.add(
+  add(v: VirtualAddress, ifname: string): void {
+    this.#table.addNow(
       {
         address: v.address,
         prefixLength: v.prefixLength,
@@ -31,8 +31,8 @@ export class NetlinkVipOps implements VipOps {
     );
   }
 
-  async remove(v: VirtualAddress, ifname: string): Promise<void> {
-    await this.#table.remove({ address: v.address, prefixLength: v.prefixLength }, ifname);
+  remove(v: VirtualAddress, ifname: string): void {
+    this.#table.removeNow({ address: v.address, prefixLength: v.prefixLength }, ifname);
   }
 
   list(ifname: string): Promise<string[]> {

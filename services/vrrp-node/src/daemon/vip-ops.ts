@@ -3,8 +3,10 @@
 import type { VirtualAddress } from '../config/model.js';
 
 export interface VipOps {
-  add(vip: VirtualAddress, ifname: string): Promise<void>;
-  remove(vip: VirtualAddress, ifname: string): Promise<void>;
+  /** Synchronous, as keepalived's netlink_talk: the kernel has the address (or has thrown) on return. */
+  add(vip: VirtualAddress, ifname: string): void;
+  /** Synchronous; removing an absent address is not an error. */
+  remove(vip: VirtualAddress, ifname: string): void;
   /** Addresses the kernel reports on the interface (read back, not as intended). */
   list(ifname: string): Promise<string[]>;
   close(): void;

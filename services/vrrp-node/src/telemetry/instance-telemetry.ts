@@ -115,6 +115,8 @@ export class InstanceTelemetry {
   #traceparent: string | undefined;
   #lastFailover: FailoverRecord | undefined;
   #lastRfcExpectedUs: number | undefined;
+  /** Steps done before their span opened (#event), by name. */
+  readonly #early = new Map<string, { kind: Pending['kind']; name: string; atUs: number; attributes: Attributes; firstGarp: boolean }>();
 
   constructor(o: InstanceTelemetryOptions) {
     this.#o = o;
@@ -143,22 +145,13 @@ export class InstanceTelemetry {
         ports.sendVrrp(data, destination, source);
         this.#lastSendAtUs = this.#o.now();
       },
-      addVips: async (vips) => {
-        await ports.addVips(vips);
-        this.#event('failover', EVENT_VIPS_ADDED, { [ATTR_VRRP_VIPS]: vips.map((v) => v.address).join(',') });
-      },
-      removeVips: async (vips) => {
-        await ports.removeVips(vips);
-        this.#event('release', EVENT_VIPS_REMOVED, { [ATTR_VRRP_VIPS]: vips.map((v) => v.address).join(',') });
-      },
+      // A synchronous port stays synchronous (instance-runner.ts #chain then sends the GARP in the same turn).
+      addVips: (vips) => afterDone(ports.addVips(vips), () => this.#event('failover', EVENT_VIPS_ADDED, { [ATTR_VRRP_VIPS]: vips.map((v) => v.address).join(',') })),
+      removeVips: (vips) => afterDone(ports.removeVips(vips), () => this.#event('release', EVENT_VIPS_REMOVED, { [ATTR_VRRP_VIPS]: vips.map((v) => v.address).join(',') })),
       sendGarp: (vips, count, intervalUs) => {
         // The first round goes out synchronously inside sendGarp (GarpSender): its instant is now.
         const done = ports.sendGarp(vips, count, intervalUs);
-        const p = this.#pending;
-        if (p && p.kind === 'failover' && p.firstGarpMonoUs === undefined) {
-          p.firstGarpMonoUs = this.#o.now();
-          p.span.addEvent(EVENT_FIRST_GARP_SENT, { 'vrrp.garp.count': count }, this.#time(p, p.firstGarpMonoUs));
-        }
+        this.#event('failover', EVENT_FIRST_GARP_SENT, { 'vrrp.garp.count': count }, true);
         return done;
       },
       transition: (ev, latency, ctx) => {
@@ -172,10 +165,31 @@ export class InstanceTelemetry {
     return hrTimeFromWallUs(monoUs + p.offsetUs);
   }
 
-  #event(kind: Pending['kind'], name: string, attributes: Attributes): void {
+  /**
+   * A step of the current failover or release. A takeover's VIPs and first GARP are done in the same
+   * step as its advert, before the transition event that opens the span (instance-runner.ts #chain), so a
+   * step that finds no span of its kind is kept (the latest per name) and added when the span opens.
+   */
+  #event(kind: Pending['kind'], name: string, attributes: Attributes, firstGarp = false): void {
+    const atUs = this.#o.now();
     const p = this.#pending;
-    if (!p || p.kind !== kind) return;
-    p.span.addEvent(name, attributes, this.#time(p, this.#o.now()));
+    if (p && p.kind === kind) this.#addStep(p, { name, atUs, attributes, firstGarp });
+    else this.#early.set(name, { kind, name, atUs, attributes, firstGarp });
+  }
+
+  #addStep(p: Pending, e: { name: string; atUs: number; attributes: Attributes; firstGarp: boolean }): void {
+    if (e.firstGarp) {
+      if (p.firstGarpMonoUs !== undefined) return;
+      p.firstGarpMonoUs = e.atUs;
+    }
+    p.span.addEvent(e.name, e.attributes, this.#time(p, e.atUs));
+  }
+
+  /** The steps kept for `p` (its kind, since its transition's input at `atUs`); the rest is dropped. */
+  #adoptEarly(p: Pending, atUs: number): void {
+    const early = [...this.#early.values()].sort((a, b) => a.atUs - b.atUs);
+    this.#early.clear();
+    for (const e of early) if (e.kind === p.kind && e.atUs >= atUs) this.#addStep(p, e);
   }
 
   #base(ev: TransitionEvent): Attributes {
@@ -247,6 +261,7 @@ export class InstanceTelemetry {
     p.span.addEvent(zero ? EVENT_SKEW_TIMER : EVENT_MASTER_DOWN_TIMER, this.#time(p, atUs));
     // The advert went out just before this (effects run in contract order: send-advert first).
     if (this.#lastSendAtUs !== undefined && this.#lastSendAtUs >= atUs) p.span.addEvent(EVENT_FIRST_ADVERT_SENT, this.#time(p, this.#lastSendAtUs));
+    this.#adoptEarly(p, atUs);
     this.#pending = p;
     this.#traceparent = formatTraceparent(p.span);
     this.#whenDone(p);
@@ -267,6 +282,7 @@ export class InstanceTelemetry {
       record: undefined,
       firstGarpMonoUs: undefined,
     };
+    this.#adoptEarly(p, atUs);
     this.#pending = p;
     this.#traceparent = formatTraceparent(p.span);
     this.#whenDone(p);
@@ -314,4 +330,10 @@ export class InstanceTelemetry {
       }
     }
   }
+}
+
+/** `then` once `work` is done: now when it was synchronous (undefined), else when its promise fulfils. */
+function afterDone(work: Promise<void> | void, then: () => void): Promise<void> | void {
+  if (work === undefined) return then();
+  return work.then(then);
 }

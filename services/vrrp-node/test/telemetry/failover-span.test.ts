@@ -64,19 +64,17 @@ function setup() {
     now: () => mono,
     sendVrrp: () => steps.push(`advert@${mono}`),
     filterVips: () => Promise.resolve(),
+    // Synchronous, as the daemon's (a netlink round trip, the first GARP round sent on return).
     addVips: () => {
       mono += 300; // netlink takes a moment
       steps.push(`vips@${mono}`);
-      return Promise.resolve();
     },
     removeVips: () => {
       steps.push('remove');
-      return Promise.resolve();
     },
     sendGarp: () => {
       mono += 50;
       steps.push(`garp@${mono}`);
-      return Promise.resolve();
     },
     notify: () => steps.push('notify'),
     transition: () => events.push({ traceparent: tel.traceparent, latency: undefined }),
@@ -175,7 +173,8 @@ describe('vrrp.failover span', () => {
     await settle();
     const f = s.exporter.getFinishedSpans().find((x) => x.name === 'vrrp.failover')!;
     assert.equal(us(f.startTime) - WALL_OFFSET_US, zeroAt);
-    assert.deepEqual(f.events.map((e) => e.name), ['priority 0 advert received', 'skew timer fired', 'first advert sent', 'notify done', 'VIPs added', 'first GARP/NA sent']);
+    // keepalived's order (vrrp_state_become_master): advert, VIPs, GARPs, then notify.
+    assert.deepEqual(f.events.map((e) => e.name), ['priority 0 advert received', 'skew timer fired', 'first advert sent', 'VIPs added', 'first GARP/NA sent', 'notify done']);
     assert.equal(f.attributes[ATTR_VRRP_REASON], 'priority-zero-received');
     assert.equal(f.attributes[ATTR_VRRP_RFC_EXPECTED_LATENCY_MS], skewTimeUs(2, 99, 100) / 1000);
     // Ends at the first GARP: notify (none configured here) was done before it.
@@ -199,6 +198,7 @@ describe('vrrp.failover span', () => {
     assert.deepEqual(names, ['vrrp.transition', 'vrrp.failover', 'vrrp.release']);
     const rel = s.exporter.getFinishedSpans()[2]!;
     assert.equal(rel.attributes[ATTR_VRRP_REASON], 'shutdown');
-    assert.deepEqual(rel.events.map((e) => e.name), ['notify done', 'VIPs removed']);
+    // keepalived's order (vrrp_state_leave_master): VIPs removed, then notify.
+    assert.deepEqual(rel.events.map((e) => e.name), ['VIPs removed', 'notify done']);
   });
 });
