@@ -8,6 +8,10 @@
 // bytes (json_recv takes the text and validates it); timestamptz as int8 µs since 2000-01-01 UTC.
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
+/** Signature, flags word, header-extension length: where the first row starts. */
+const HEADER_BYTES = SIGNATURE.length + 8;
+/** The -1 field count that ends the data. */
+const TRAILER = Buffer.from([0xff, 0xff]);
 /** µs between the Unix epoch and PostgreSQL's (2000-01-01T00:00:00Z). */
 const PG_EPOCH_US = 946_684_800_000_000;
 const TWO_32 = 4_294_967_296;
@@ -29,6 +33,11 @@ export class BinaryCopyWriter {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
     this.buf.copy(next, 0, 0, this.at);
     this.buf = next;
+  }
+
+  /** Bytes written so far: where the next row starts. */
+  get size(): number {
+    return this.at;
   }
 
   row(fields: number): this {
@@ -91,4 +100,24 @@ export class BinaryCopyWriter {
     this.at = this.buf.writeInt16BE(-1, this.at);
     return this.buf.subarray(0, this.at);
   }
+}
+
+/**
+ * The data of some of the rows of `data` (finish()'s output): `rowStarts[i]` is where row i starts
+ * (`size` before it was written), `keep[i]` says whether it stays. The rows are copied as they are, in
+ * their order; only the header and the trailer are added around them.
+ */
+export function keepRows(data: Uint8Array, rowStarts: readonly number[], keep: readonly boolean[]): Uint8Array {
+  const parts: Uint8Array[] = [data.subarray(0, HEADER_BYTES)];
+  const end = data.length - TRAILER.length;
+  for (let i = 0; i < rowStarts.length; i++) {
+    if (!keep[i]) continue;
+    // A run of kept rows is one slice.
+    let j = i;
+    while (j + 1 < rowStarts.length && keep[j + 1]) j++;
+    parts.push(data.subarray(rowStarts[i], j + 1 < rowStarts.length ? rowStarts[j + 1] : end));
+    i = j;
+  }
+  parts.push(TRAILER);
+  return Buffer.concat(parts);
 }

@@ -1,8 +1,8 @@
 // One ingest step, the heart of "nothing lost, nothing doubled" (DESIGN.md rule 2): validate every
-// message, then in ONE transaction insert the valid events (ON CONFLICT (id) DO NOTHING), park the
-// invalid ones in dead_letters, and apply only the newly inserted events to the projections. The caller
-// acks the messages after this returns (i.e. after COMMIT). A redelivered batch inserts nothing new and
-// so changes nothing.
+// message, then in ONE transaction insert the valid events that are not stored yet (insert-events.ts;
+// the unique id decides), park the invalid ones in dead_letters, and apply only the newly inserted
+// events to the projections. The caller acks the messages after this returns (i.e. after COMMIT). A
+// redelivered batch inserts nothing new and so changes nothing.
 import { setImmediate } from 'node:timers/promises';
 import type { HsEvent } from '@hotstandby/events';
 import type { Db } from '../db/database.js';
@@ -11,6 +11,7 @@ import type { AlertDecision } from '../detect/reconcile.js';
 import type { Change, Projector } from '../project/projector.js';
 import { writeChanges, writeLiveness } from '../project/store.js';
 import { encodeEvent, insertEvents } from './insert-events.js';
+import type { EncodedEvents } from './insert-events.js';
 import { BinaryCopyWriter } from '../db/copy-binary.js';
 import { validateMessage } from './validate.js';
 import { toIso } from '../time/micros.js';
@@ -42,7 +43,7 @@ export interface PreparedBatch {
   /** The valid events, in message (stream) order, each id once. */
   events: HsEvent[];
   /** `events` as binary COPY rows (insert-events.ts). */
-  encoded: Uint8Array;
+  encoded: EncodedEvents;
   parked: (typeof deadLetters.$inferInsert)[];
 }
 
@@ -53,6 +54,8 @@ const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 class BatchBuilder {
   private readonly seen = new Set<string>();
   private readonly events: HsEvent[] = [];
+  private readonly ids: string[] = [];
+  private readonly rowStarts: number[] = [];
   private readonly parked: (typeof deadLetters.$inferInsert)[] = [];
   private readonly writer: BinaryCopyWriter;
   private size = 0;
@@ -72,6 +75,8 @@ class BatchBuilder {
     if (json.includes('\\u0000') && ESCAPED_NUL.test(json)) return this.park(m, 'contains U+0000, which Postgres text cannot store');
     this.seen.add(v.event.id);
     this.events.push(v.event);
+    this.ids.push(v.event.id);
+    this.rowStarts.push(this.writer.size);
     encodeEvent(this.writer, { event: v.event, streamSeq: m.streamSeq, receivedAt: m.receivedAt }, json);
   }
 
@@ -82,7 +87,7 @@ class BatchBuilder {
   }
 
   finish(): PreparedBatch {
-    return { size: this.size, events: this.events, encoded: this.writer.finish(), parked: this.parked };
+    return { size: this.size, events: this.events, encoded: { ids: this.ids, data: this.writer.finish(), rowStarts: this.rowStarts }, parked: this.parked };
   }
 }
 

@@ -6,9 +6,10 @@ import type { HsEvent } from '@hotstandby/events';
  * The event log: one row per bus event, the auditor's memory (DESIGN.md rule 2).
  *
  * Rules:
- * - APPEND-ONLY. Rows are inserted by ingest (`ON CONFLICT (id) DO NOTHING`, so a redelivered message is
- *   harmless) and never updated or deleted by the auditor. No foreign key points here with ON DELETE
- *   CASCADE, and none ever may: projections are rebuilt from this table, not the other way round.
+ * - APPEND-ONLY. Rows are inserted by ingest (only ids not stored yet, and the unique `id` refuses a
+ *   second copy, so a redelivered message is harmless: ingest/insert-events.ts) and never updated or
+ *   deleted by the auditor. No foreign key points here with ON DELETE CASCADE, and none ever may:
+ *   projections are rebuilt from this table, not the other way round.
  * - `id` is `<nodeId>.<bootId>.<seq>` — the JetStream msgID and the unique key.
  * - `pos` is the order in which the auditor committed rows; `vrrp-auditor rebuild` replays in `pos` order so
  *   that a rebuild reproduces exactly what incremental processing did.
