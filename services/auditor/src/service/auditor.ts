@@ -4,7 +4,8 @@
 // A Postgres outage (restart, crash) does not stop the process: the consumer holds the batch and
 // retries it, ticks probe at the same pace, DatabaseHealth logs one line when the database goes and one
 // when it is back, /healthz answers 503 meanwhile. After any failed write the projector is reloaded from
-// the committed projections before it is used again (it may hold events that did not commit).
+// the committed projections before it is used again (it may hold events that did not commit). Started
+// while Postgres or NATS is away, it waits for them (untilDatabase, waitOnFirstConnect) instead of exiting.
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -21,6 +22,7 @@ import { Projector } from '../project/projector.js';
 import { loadView, writeChanges, writeLiveness } from '../project/store.js';
 import { Serial } from './serial.js';
 import { DatabaseHealth } from './database-health.js';
+import { isDatabaseUnavailable, retryDelayMs, rootMessage } from '../db/unavailable.js';
 
 export interface AuditorOptions {
   database: Database;
@@ -40,17 +42,46 @@ export interface RunningAuditor {
   stop(): Promise<void>;
 }
 
+/** How long a first NATS connection may take before the log says it is waiting. */
+const NATS_SLOW_MS = 2000;
+
+/**
+ * `work` once the database answers: retried with backoff while it is unavailable (db/unavailable.ts),
+ * one log line when the wait starts and one when it ends; any other error is thrown at once.
+ */
+async function untilDatabase<T>(work: () => Promise<T>, log: (line: string) => void): Promise<T> {
+  for (let failures = 0; ; failures++) {
+    try {
+      const result = await work();
+      if (failures > 0) log('auditor: database available, starting');
+      return result;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      if (failures === 0) log(`auditor: database unavailable at start (${rootMessage(err)}); retrying until it answers`);
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(failures + 1)));
+    }
+  }
+}
+
 export async function startAuditor(opts: AuditorOptions): Promise<RunningAuditor> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const { db } = opts.database;
-  await migrateDatabase(opts.database);
-  const nc: NatsConnection = await connect({ servers: opts.natsUrl, name: 'vrrp-auditor', maxReconnectAttempts: -1 });
+  // Started while Postgres or NATS is away (a host booting, a restart): wait for them, as the running
+  // service waits out an outage, instead of exiting — with one line saying what it waits for.
+  await untilDatabase(() => migrateDatabase(opts.database), log);
+  const natsSlow = setTimeout(() => log(`auditor: NATS at ${opts.natsUrl} not reachable yet; still trying`), NATS_SLOW_MS);
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: opts.natsUrl, name: 'vrrp-auditor', maxReconnectAttempts: -1, waitOnFirstConnect: true });
+  } finally {
+    clearTimeout(natsSlow);
+  }
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm);
   await ensureConsumer(jsm);
   const js = jetstream(nc);
 
-  let projector = new Projector(await loadView(db, opts.cfg), opts.cfg);
+  let projector = new Projector(await untilDatabase(() => loadView(db, opts.cfg), log), opts.cfg);
   /** Set by a failed write: the projector may hold events or decisions that did not commit. */
   let stale = false;
   const serial = new Serial();
