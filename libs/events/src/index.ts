@@ -37,7 +37,8 @@ export type {
   LostRange,
   TransitionEvent,
 } from './schemas.js';
-export { alertMessageId, findSecretKey, parseAlert, parseEvent, parseEventJson } from './parse.js';
+export { alertMessageId, findSecretKey, parseAlert, parseEvent, parseEventJson, parseEventMessage } from './parse.js';
+export { acceptEvent } from './accept-event.js';
 export type { ParseResult } from './parse.js';
 export { BOOT_ID_PATTERN, makeBootId, makeEventId, parseEventId } from './event-id.js';
 export type { EventIdParts } from './event-id.js';

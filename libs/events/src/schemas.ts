@@ -27,13 +27,19 @@ const bootId = z.string().regex(BOOT_ID_PATTERN);
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const wallClock = z.string().regex(WALL_CLOCK_PATTERN, 'ISO-8601 UTC with 6 fractional digits');
 /** Monotonic nanoseconds as a decimal string: ns since boot pass 2^53 after ~104 days, so not a number. */
-const monoNs = z.string().regex(/^(0|[1-9]\d{0,25})$/, 'decimal nanoseconds');
-const address = z.string().min(2).max(64).regex(/^[0-9A-Fa-f.:%\w-]+$/);
+export const MONO_NS_PATTERN = /^(0|[1-9]\d{0,25})$/;
+const monoNs = z.string().regex(MONO_NS_PATTERN, 'decimal nanoseconds');
+export const ADDRESS_PATTERN = /^[0-9A-Fa-f.:%\w-]+$/;
+const address = z.string().min(2).max(64).regex(ADDRESS_PATTERN);
 const priority = z.number().int().min(0).max(255);
 const vrid = z.number().int().min(1).max(255);
 const name = z.string().min(1).max(200);
 /** W3C trace-context `traceparent` (version 00). */
-const traceparent = z.string().regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/);
+export const TRACEPARENT_PATTERN = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const traceparent = z.string().regex(TRACEPARENT_PATTERN);
+
+/** Hex bytes, at most 1 KiB (an anomaly's sample). */
+export const SAMPLE_PATTERN = /^([0-9a-f]{2}){0,1024}$/;
 
 /** Fields every event carries. `id` is `<nodeId>.<bootId>.<seq>` and must agree with them. */
 export const envelopeSchema = z.object({
@@ -89,7 +95,7 @@ export const anomalyEventSchema = envelopeSchema.extend({
   lastSeen: wallClock,
   source: address,
   /** Hex of the VRRP payload of one offending packet, auth data zeroed, at most 1 KiB. */
-  sample: z.string().regex(/^([0-9a-f]{2}){0,1024}$/),
+  sample: z.string().regex(SAMPLE_PATTERN),
 });
 
 export const heartbeatInstanceSchema = instanceScopeSchema.extend({

@@ -69,7 +69,9 @@ class BatchBuilder {
     const v = validateMessage(m);
     if (!v.ok) return this.park(m, v.reason);
     if (this.seen.has(v.event.id)) return; // the same event twice in one batch
-    const json = JSON.stringify(v.event);
+    // The message's own text when it is exactly the event (nearly always): serialising the event again
+    // cost 2.6 µs of a heartbeat's ~12 µs here (README "Ingest throughput").
+    const json = v.json ?? JSON.stringify(v.event);
     // Postgres text cannot hold U+0000 (JSON escapes it as \u0000): such an event would fail its whole
     // batch at every redelivery, so it is parked instead.
     if (json.includes('\\u0000') && ESCAPED_NUL.test(json)) return this.park(m, 'contains U+0000, which Postgres text cannot store');

@@ -53,7 +53,8 @@ export function encodeEvent(w: BinaryCopyWriter, { event: e, streamSeq, received
   w.row(12).text(e.id).text(e.nodeId).text(e.bootId).int8(e.seq).text(e.kind);
   if (e.kind === 'transition' || e.kind === 'anomaly') w.text(e.domain).int2(e.vrid).text(e.instance);
   else w.null().null().null();
-  // The stored payload is the validated event (what the schema let through), not the raw message.
+  // The stored payload is the validated event (what the schema let through): the message's own text
+  // when that is exactly the event (batch.ts), else the event serialised.
   w.timestamptz(eventMicros(e.at)).int8(streamSeq).timestamptz(receivedAt).text(payloadJson);
 }
 

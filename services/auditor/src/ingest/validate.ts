@@ -1,7 +1,7 @@
 // Validation of one bus message before anything is written (DESIGN.md rule 4): the event schema, and the
 // subject must name the same node and kind as the event (per-node publish permissions make the subject
 // the trustworthy part). Runs once per message, so it is on the ingest hot path.
-import { parseEventJson, parseEventSubject } from '@hotstandby/events';
+import { parseEventMessage, parseEventSubject } from '@hotstandby/events';
 import type { HsEvent } from '@hotstandby/events';
 import type { IncomingMessage } from './batch.js';
 
@@ -25,13 +25,14 @@ export function parseSubjectCached(subject: string): SubjectResult {
   return r;
 }
 
-export function validateMessage(m: IncomingMessage): { ok: true; event: HsEvent } | { ok: false; reason: string } {
-  const parsed = parseEventJson(m.data);
+/** The event of a message; `json`: the message's text when it is exactly the event (parseEventMessage). */
+export function validateMessage(m: IncomingMessage): { ok: true; event: HsEvent; json: string | undefined } | { ok: false; reason: string } {
+  const parsed = parseEventMessage(m.data);
   if (!parsed.ok) return parsed;
   const subject = parseSubjectCached(m.subject);
   if (!subject.ok) return { ok: false, reason: `subject: ${subject.reason}` };
   const { nodeId, kind } = subject.value;
   if (nodeId !== parsed.value.nodeId) return { ok: false, reason: `subject node ${nodeId} is not the event's ${parsed.value.nodeId}` };
   if (kind !== parsed.value.kind) return { ok: false, reason: `subject kind ${kind} is not the event's ${parsed.value.kind}` };
-  return { ok: true, event: parsed.value };
+  return { ok: true, event: parsed.value, json: parsed.json };
 }
