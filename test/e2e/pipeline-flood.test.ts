@@ -8,10 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { vrrp } from '@hotstandby/protocol';
-import { createLab } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
-import { VrrpNodeProcess, tutorialConfig, waitDrained } from '../support/vrrp-node-process.js';
-import { LabNats, assertExactlyOnceInOrder, eventsOf } from '../support/lab-services.js';
+import type { VrrpNodeProcess } from '../support/vrrp-node-process.js';
+import { waitDrained } from '../support/vrrp-node-process.js';
+import { PublishingPair } from '../support/publishing-pair.js';
+import type { LabNats } from '../support/lab-services.js';
+import { assertExactlyOnceInOrder, eventsOf } from '../support/lab-services.js';
 import type { StreamEvent } from '../support/lab-services.js';
 
 const FLOOD_TS = fileURLToPath(new URL('../support/vrrp-flood.ts', import.meta.url));
@@ -40,38 +42,20 @@ function ttlAnomalies(events: readonly StreamEvent[], nodeId: string): StreamEve
 }
 
 describe('pipeline: a flood of malformed VRRP packets', () => {
+  let pair: PublishingPair;
   let lab: Lab;
   let nats: LabNats;
   let node1: VrrpNodeProcess;
   let node2: VrrpNodeProcess;
 
   before(async () => {
-    lab = await createLab({
-      name: 'pfld',
-      nodes: [
-        { name: 'node1', addresses: ['10.10.10.126/24'] },
-        { name: 'node2', addresses: ['10.10.10.127/24'] },
-        { name: 'evil', addresses: [`${EVIL}/24`] },
-      ],
-    });
-    nats = await LabNats.start(lab);
-    node1 = new VrrpNodeProcess(lab, 'node1', tutorialConfig('master'), { args: ['--nats', nats.url] });
-    node2 = new VrrpNodeProcess(lab, 'node2', tutorialConfig('backup'), { args: ['--nats', nats.url] });
+    pair = await PublishingPair.open('pfld', { extraNodes: [{ name: 'evil', addresses: [`${EVIL}/24`] }] });
+    ({ lab, nats, node1, node2 } = pair);
   });
-  after(async () => {
-    await node1?.stop();
-    await node2?.stop();
-    await nats?.dispose();
-    await lab?.destroy();
-  });
+  after(() => pair?.dispose());
 
   test(`≥${MIN_RATE}/s TTL-64 adverts for ${FLOOD_MS / 1000} s: no transition, anomaly counts in the stream = packets counted`, { timeout: 180_000 }, async () => {
-    node1.start();
-    node2.start();
-    await node1.waitState('VI_1', 'MASTER');
-    await node2.waitState('VI_1', 'BACKUP');
-    await waitDrained(node1);
-    await waitDrained(node2);
+    await pair.startSettled();
     const id1 = (await node1.status()).nodeId;
     const id2 = (await node2.status()).nodeId;
     const before1 = (await node1.status()).instances[0]!.counters;

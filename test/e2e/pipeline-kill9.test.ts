@@ -7,47 +7,32 @@
 // outbox journal (1–3 of 5 kills lost the logged transition); the daemon now journals first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLab } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
-import { VrrpNodeProcess, tutorialConfig, loggedTransitions, waitDrained } from '../support/vrrp-node-process.js';
-import { LabNats, assertExactlyOnceInOrder, eventsOf } from '../support/lab-services.js';
+import type { VrrpNodeProcess } from '../support/vrrp-node-process.js';
+import { loggedTransitions, waitDrained } from '../support/vrrp-node-process.js';
+import { PublishingPair } from '../support/publishing-pair.js';
+import type { LabNats } from '../support/lab-services.js';
+import { assertExactlyOnceInOrder, eventsOf } from '../support/lab-services.js';
 
 const KILLS = 3;
 
 
 
 describe('pipeline: kill -9 right after a transition loses and doubles nothing', () => {
+  let pair: PublishingPair;
   let lab: Lab;
   let nats: LabNats;
   let node1: VrrpNodeProcess;
   let node2: VrrpNodeProcess;
 
   before(async () => {
-    lab = await createLab({
-      name: 'pk9',
-      nodes: [
-        { name: 'node1', addresses: ['10.10.10.126/24'] },
-        { name: 'node2', addresses: ['10.10.10.127/24'] },
-      ],
-    });
-    nats = await LabNats.start(lab);
-    node1 = new VrrpNodeProcess(lab, 'node1', tutorialConfig('master'), { args: ['--nats', nats.url] });
-    node2 = new VrrpNodeProcess(lab, 'node2', tutorialConfig('backup'), { args: ['--nats', nats.url] });
+    pair = await PublishingPair.open('pk9');
+    ({ lab, nats, node1, node2 } = pair);
   });
-  after(async () => {
-    await node1?.stop();
-    await node2?.stop();
-    await nats?.dispose();
-    await lab?.destroy();
-  });
+  after(() => pair?.dispose());
 
   test(`${KILLS} kills of node2 right after it logs a transition: every logged transition is in the stream once`, { timeout: 180_000 }, async () => {
-    node1.start();
-    node2.start();
-    await node1.waitState('VI_1', 'MASTER');
-    await node2.waitState('VI_1', 'BACKUP');
-    await waitDrained(node1);
-    await waitDrained(node2);
+    await pair.startSettled();
     const id2 = (await node2.status()).nodeId;
 
     for (let i = 0; i < KILLS; i++) {

@@ -6,10 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab } from '../lab/lab.js';
-import type { Lab } from '../lab/lab.js';
-import { VrrpNodeProcess, tutorialConfig, waitDrained } from '../support/vrrp-node-process.js';
-import { LabNats, eventsOf } from '../support/lab-services.js';
+import type { VrrpNodeProcess } from '../support/vrrp-node-process.js';
+import { tutorialConfig, waitDrained } from '../support/vrrp-node-process.js';
+import { PublishingPair } from '../support/publishing-pair.js';
+import type { LabNats } from '../support/lab-services.js';
+import { eventsOf } from '../support/lab-services.js';
 
 // auth_pass is at most 8 characters (RFC 3768 §5.3.11), and keepalived.conf treats '#' and '!' as the
 // start of a comment, so the distinctive password avoids them.
@@ -37,7 +38,7 @@ function filesUnder(dir: string): string[] {
 
 
 describe('pipeline: no secret leaks into events, logs, status or the outbox', () => {
-  let lab: Lab;
+  let pair: PublishingPair;
   let nats: LabNats;
   let node1: VrrpNodeProcess;
   let node2: VrrpNodeProcess;
@@ -45,36 +46,21 @@ describe('pipeline: no secret leaks into events, logs, status or the outbox', ()
   const produced = new Map<string, string>();
 
   before(async () => {
-    lab = await createLab({
-      name: 'psec',
-      nodes: [
-        { name: 'node1', addresses: ['10.10.10.126/24'] },
-        { name: 'node2', addresses: ['10.10.10.127/24'] },
-      ],
+    pair = await PublishingPair.open('psec', {
+      // The nodes' user needs its password; the test's stream reader connects without credentials and is
+      // mapped to a second user (no_auth_user), whose password is not one of the secrets.
+      nats: {
+        extraConfig: `authorization { users: [ { user: ${NATS_USER}, password: "${NATS_PASSWORD}" }, { user: reader, password: "reader-pw" } ] }\nno_auth_user: reader`,
+      },
+      config: (role) => withPass(tutorialConfig(role)),
+      nodeOptions: (url) => ({ args: ['--nats', url, '--nats-user', NATS_USER], env: { ...process.env, NATS_PASSWORD } }),
     });
-    // The nodes' user needs its password; the test's stream reader connects without credentials and is
-    // mapped to a second user (no_auth_user), whose password is not one of the secrets.
-    nats = await LabNats.start(lab, {
-      extraConfig: `authorization { users: [ { user: ${NATS_USER}, password: "${NATS_PASSWORD}" }, { user: reader, password: "reader-pw" } ] }\nno_auth_user: reader`,
-    });
-    const opts = { args: ['--nats', nats.url, '--nats-user', NATS_USER], env: { ...process.env, NATS_PASSWORD } };
-    node1 = new VrrpNodeProcess(lab, 'node1', withPass(tutorialConfig('master')), opts);
-    node2 = new VrrpNodeProcess(lab, 'node2', withPass(tutorialConfig('backup')), opts);
+    ({ nats, node1, node2 } = pair);
   });
-  after(async () => {
-    await node1?.stop();
-    await node2?.stop();
-    await nats?.dispose();
-    await lab?.destroy();
-  });
+  after(() => pair?.dispose());
 
   test('a failover and back with PASS auth and an authenticated NATS', { timeout: 120_000 }, async () => {
-    node1.start();
-    node2.start();
-    await node1.waitState('VI_1', 'MASTER');
-    await node2.waitState('VI_1', 'BACKUP');
-    await waitDrained(node1); // connected with user + password: the server accepted them
-    await waitDrained(node2);
+    await pair.startSettled(); // both drained: connected with user + password, the server accepted them
     let since2 = node2.logs.length;
     await node1.crash();
     await node2.waitState('VI_1', 'MASTER', 10_000, since2);

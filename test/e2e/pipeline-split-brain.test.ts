@@ -6,10 +6,11 @@
 // second master appeared, in the API and on the alert stream; healing resolves it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLab } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
-import { VrrpNodeProcess, tutorialConfig } from '../support/vrrp-node-process.js';
-import { LabAuditor, LabNats, eventsOf } from '../support/lab-services.js';
+import type { VrrpNodeProcess } from '../support/vrrp-node-process.js';
+import { PublishingPair } from '../support/publishing-pair.js';
+import { LabAuditor, eventsOf } from '../support/lab-services.js';
+import type { LabNats } from '../support/lab-services.js';
 import type { StreamEvent } from '../support/lab-services.js';
 import { createTestDatabase } from '../support/postgres.js';
 import type { TestDatabase } from '../support/postgres.js';
@@ -42,6 +43,7 @@ function iso(us: number): string {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('pipeline: who was master when, and split brain, end to end', () => {
+  let pair: PublishingPair;
   let lab: Lab;
   let nats: LabNats;
   let auditor: LabAuditor;
@@ -53,25 +55,16 @@ describe('pipeline: who was master when, and split brain, end to end', () => {
 
   before(async () => {
     db = await createTestDatabase('hs_pipe');
-    lab = await createLab({
-      name: 'psb',
-      nodes: [
-        { name: 'node1', addresses: ['10.10.10.126/24'] },
-        { name: 'node2', addresses: ['10.10.10.127/24'] },
-      ],
-    });
-    nats = await LabNats.start(lab);
+    pair = await PublishingPair.open('psb');
+    ({ lab, nats, node1, node2 } = pair);
     auditor = await LabAuditor.start(lab, { natsUrl: nats.url, database: db });
-    node1 = new VrrpNodeProcess(lab, 'node1', tutorialConfig('master'), { args: ['--nats', nats.url] });
-    node2 = new VrrpNodeProcess(lab, 'node2', tutorialConfig('backup'), { args: ['--nats', nats.url] });
   });
   after(async () => {
-    await node1?.stop();
-    await node2?.stop();
-    await auditor?.stop();
-    await nats?.dispose();
-    await lab?.destroy();
-    await db?.drop();
+    try {
+      await pair?.dispose(() => auditor?.stop() ?? Promise.resolve());
+    } finally {
+      await db?.drop();
+    }
   });
 
   /** The auditor has stored every transition the stream holds. */
