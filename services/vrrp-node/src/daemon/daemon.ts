@@ -403,6 +403,11 @@ export class Daemon {
     // A takeover must not be the first time its code runs or its GARP socket opens (instance-runner.ts warmUp).
     runner.warmUp(monotonicUs());
     this.#garp.prepare(model.virtualIpAddresses, model.interface);
+    try {
+      o.vips.prepare?.([...model.virtualIpAddresses, ...model.excludedVirtualIpAddresses]);
+    } catch {
+      // A VIP the kernel request cannot express is reported when it is really added.
+    }
     // track_interface (weights) and, unless dont_track_primary, the instance's own interface (weight 0).
     if (!model.dontTrackPrimary) this.#links.watch(model.interface);
     for (const t of instanceTrackers(model, this.#config)) if (t.kind === 'interface') this.#links.watch(t.name);

@@ -7,6 +7,11 @@ export interface VipOps {
   add(vip: VirtualAddress, ifname: string): void;
   /** Synchronous; removing an absent address is not an error. */
   remove(vip: VirtualAddress, ifname: string): void;
+  /**
+   * Does ahead what add/remove of these VIPs need besides the kernel's round trip (parse the addresses,
+   * build the requests), so that a takeover's VIP add is that round trip alone.
+   */
+  prepare?(vips: readonly VirtualAddress[]): void;
   /** Addresses the kernel reports on the interface (read back, not as intended). */
   list(ifname: string): Promise<string[]>;
   close(): void;

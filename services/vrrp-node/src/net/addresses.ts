@@ -200,20 +200,20 @@ export class AddressTable {
   }
 
   /** Runs one request with the interface's index; ENODEV on a cached index retries once with a fresh one. */
-  #withIndex(ifname: string, operation: string, request: (index: number) => void): void {
+  #withIndex(ifname: string, operation: () => string, request: (index: number) => void): void {
     const cached = this.#ifindex.has(ifname);
     try {
       request(this.#index(ifname));
       return;
     } catch (raw) {
-      const e = kernelError(operation, raw);
+      const e = kernelError(operation(), raw);
       if (!cached || !(e instanceof RtnetlinkError) || e.code !== 'ENODEV') throw e;
       this.#ifindex.delete(ifname);
     }
     try {
       request(this.#index(ifname));
     } catch (e) {
-      throw kernelError(operation, e);
+      throw kernelError(operation(), e);
     }
   }
 
@@ -253,10 +253,28 @@ export class AddressTable {
     return this.#change(spec, ifname, false) ? 'removed' : 'absent';
   }
 
+  /**
+   * Requests built ahead, by spec object (prepare): a caller that passes the same spec each time (the
+   * daemon's VIPs) skips parsing and building on the takeover's path.
+   */
+  readonly #requests = new WeakMap<AddressSpec, { add?: RtnlAddressRequest; remove?: RtnlAddressRequest }>();
+
+  /** Builds (and validates) the request for `spec` now, for later addNow/removeNow calls with this spec object. */
+  prepare(spec: AddressSpec, add: boolean): void {
+    this.#request(spec, add);
+  }
+
+  #request(spec: AddressSpec, add: boolean): RtnlAddressRequest {
+    let cached = this.#requests.get(spec);
+    if (cached === undefined) this.#requests.set(spec, (cached = {}));
+    const key = add ? 'add' : 'remove';
+    return (cached[key] ??= addressRequest(spec, add)); // validates before anything is sent
+  }
+
   /** One add or delete; false when the kernel had it already (EEXIST) or had no such address (EADDRNOTAVAIL). */
   #change(spec: AddressSpec, ifname: string, add: boolean): boolean {
-    const request = addressRequest(spec, add); // validates before anything is sent
-    const operation = `${add ? 'add' : 'delete'} ${spec.address}/${spec.prefixLength} dev ${ifname}`;
+    const request = this.#request(spec, add);
+    const operation = (): string => `${add ? 'add' : 'delete'} ${spec.address}/${spec.prefixLength} dev ${ifname}`;
     try {
       this.#withIndex(ifname, operation, (ifindex) => (add ? this.#rtnl.addAddress({ ...request, ifindex }) : this.#rtnl.deleteAddress({ ...request, ifindex })));
       return true;
