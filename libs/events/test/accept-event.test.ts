@@ -120,8 +120,10 @@ const gap = fc
     ),
   )
   .map(([e, b]) => {
-    const k = b.lostByKind;
-    return { ...e, ...b, lost: Math.max(1, k.transition + k.anomaly + k.heartbeat + k.gap + k.unknown) };
+    // A valid gap lost at least one event, and lostByKind sums to `lost` (parse.ts): all-zero kinds
+    // become one `unknown` (else a seed drawing five zeros made an invalid "valid" event).
+    const k = b.lostByKind.transition + b.lostByKind.anomaly + b.lostByKind.heartbeat + b.lostByKind.gap === 0 && b.lostByKind.unknown === 0 ? { ...b.lostByKind, unknown: 1 } : b.lostByKind;
+    return { ...e, ...b, lostByKind: k, lost: k.transition + k.anomaly + k.heartbeat + k.gap + k.unknown };
   });
 
 const validEvent: fc.Arbitrary<HsEvent> = fc.oneof(transition, anomaly, heartbeat, gap);
