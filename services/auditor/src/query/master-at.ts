@@ -5,7 +5,7 @@ import type { Executor } from '../project/store.js';
 import { mastership } from '../schema/index.js';
 import type { MastershipRow } from '../schema/index.js';
 import type { Micros } from '../time/micros.js';
-import { parseTimestamp, toIso } from '../time/micros.js';
+import { pgTimestampToIso, toIso } from '../time/micros.js';
 
 export interface Interval {
   domain: string;
@@ -29,8 +29,8 @@ export function intervalOut(r: MastershipRow): Interval {
     vrid: r.vrid,
     node: r.nodeId,
     instance: r.instance,
-    from: toIso(parseTimestamp(r.fromAt)!),
-    to: r.toAt === null ? null : toIso(parseTimestamp(r.toAt)!),
+    from: pgTimestampToIso(r.fromAt)!,
+    to: r.toAt === null ? null : pgTimestampToIso(r.toAt)!,
     startReason: r.startReason,
     endReason: r.endReason,
     startEventId: r.startEventId,

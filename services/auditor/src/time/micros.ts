@@ -37,6 +37,21 @@ export function parseTimestamp(text: string): Micros | undefined {
   return ms * US_PER_MS + Number(frac);
 }
 
+const PG_UTC = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * A timestamptz as Postgres prints it → toIso's text. In a UTC session (`2026-11-20 03:12:00.1234+00`)
+ * that is a rewrite of the text — no regex-parse + Date.parse + BigInt format round trip, which was most of
+ * intervalOut's cost per "master at T" answer (cpu-prof of the API, bench/query.bench.ts); any other
+ * zone or form goes the long way.
+ */
+export function pgTimestampToIso(text: string): string | undefined {
+  const m = PG_UTC.exec(text);
+  if (m) return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}Z`;
+  const us = parseTimestamp(text);
+  return us === undefined ? undefined : toIso(us);
+}
+
 /** `24h`, `90m`, `30s`, `7d`, `500ms` → µs; undefined otherwise. */
 export function parseDuration(text: string): Micros | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());

@@ -17,7 +17,7 @@ const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
 ]);
 
 /** Answers the request if it is for the timeline page; false otherwise (the caller routes on). */
-export function serveTimelineAsset(url: URL, res: ServerResponse): boolean {
+export function serveTimelineAsset(url: { pathname: string; search: string }, res: ServerResponse): boolean {
   if (url.pathname === '/timeline/') {
     // The page's asset and API URLs are relative to /timeline; keep the query (domain, vrid, at).
     res.writeHead(308, { location: `../timeline${url.search}` });
