@@ -360,7 +360,9 @@ async function main(): Promise<void> {
     });
     {
       const h = hist[0]!;
-      plans.push(`history 1 h: ${await planSummary(sqlc, historyQuery(database.db, { vrid: h.vrid, domain: h.domain, from: h.from, to: h.from + hour }).toSQL())}`);
+      const hs = historyQuery(database.db, true).toSQL();
+      const values: Record<string, unknown> = { vrid: h.vrid, domain: h.domain, from: toIso(h.from), to: toIso(h.from + hour), limit: 10_000 };
+      plans.push(`history 1 h: ${await planSummary(sqlc, { sql: hs.sql, params: hs.params.map((x) => values[(x as { name: string }).name]) })}`);
     }
 
     // 5. Event log pages: a router's transitions, and a node's events (mostly ~1 KiB heartbeats), from a

@@ -15,24 +15,38 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-/** The statement behind history(). The takeover's measured latency lives in the transition event that opened the interval. */
-export function historyQuery(db: Executor, q: HistoryQuery) {
+/**
+ * The statement behind history(), with placeholders `vrid`, `from`, `to` (ISO text), `limit` and, when
+ * `inDomain`, `domain`. The takeover's measured latency lives in the transition event that opened the interval.
+ */
+export function historyQuery(db: Executor, inDomain: boolean) {
   return db
     .select({ m: mastership, latency: sql<number | string | null>`(${events.payload}->>'failoverLatencyUs')::double precision` })
     .from(mastership)
     .leftJoin(events, eq(events.id, mastership.startEventId))
     .where(
       and(
-        eq(mastership.vrid, q.vrid),
-        q.domain === undefined ? undefined : eq(mastership.domain, q.domain),
-        sql`${during} && tstzrange(${toIso(q.from)}::timestamptz, ${toIso(q.to)}::timestamptz, '[)')`,
+        eq(mastership.vrid, sql.placeholder('vrid')),
+        inDomain ? eq(mastership.domain, sql.placeholder('domain')) : undefined,
+        sql`${during} && tstzrange(${sql.placeholder('from')}::timestamptz, ${sql.placeholder('to')}::timestamptz, '[)')`,
       ),
     )
     .orderBy(asc(mastership.fromAt), asc(mastership.nodeId))
-    .limit(q.limit ?? 10_000);
+    .limit(sql.placeholder('limit'));
 }
 
+type Prepared = ReturnType<ReturnType<typeof historyQuery>['prepare']>;
+
+/**
+ * Prepared once per database handle, as masterAt()'s: unprepared, drizzle's query was Parse+Describe,
+ * wait, Bind+Execute and a fresh plan every call — two round trips where one does (bench/query.bench.ts).
+ */
+const statements = new WeakMap<Executor, { any: Prepared; inDomain: Prepared }>();
+
 export async function history(db: Executor, q: HistoryQuery): Promise<Interval[]> {
-  const rows = await historyQuery(db, q);
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = { any: historyQuery(db, false).prepare('history'), inDomain: historyQuery(db, true).prepare('history_in_domain') }));
+  const args = { vrid: q.vrid, from: toIso(q.from), to: toIso(q.to), limit: q.limit ?? 10_000 };
+  const rows = q.domain === undefined ? await s.any.execute(args) : await s.inDomain.execute({ ...args, domain: q.domain });
   return rows.map((r) => ({ ...intervalOut(r.m), failoverLatencyUs: r.latency === null ? null : Number(r.latency) }));
 }
