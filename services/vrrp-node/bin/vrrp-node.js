@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Compile eagerly before the daemon's modules load (src/cli/eager-code.ts), hence the dynamic import.
-import { compileEagerly } from '../dist/cli/eager-code.js';
+// V8 flags (eager compilation, no memory reducer: src/cli/v8-flags.ts) must be set before the
+// daemon's modules load, hence the dynamic import.
+import { setDaemonV8Flags } from '../dist/cli/v8-flags.js';
 
-compileEagerly();
+setDaemonV8Flags();
 const { main } = await import('../dist/cli/main.js');
 
 process.exitCode = await main(process.argv.slice(2));

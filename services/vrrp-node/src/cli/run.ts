@@ -1,7 +1,7 @@
 // Entry point for running from source (tests, the lab): the same as bin/vrrp-node.js.
-import { compileEagerly } from './eager-code.js';
+import { setDaemonV8Flags } from './v8-flags.js';
 
-compileEagerly();
+setDaemonV8Flags();
 const { main } = await import('./main.js');
 
 process.exitCode = await main(process.argv.slice(2));

@@ -26,6 +26,7 @@ import { InstanceRunner } from './instance-runner.js';
 import { AnomalyAggregator } from './anomaly-aggregator.js';
 import { GarpSender } from './garp-sender.js';
 import type { VipOps } from './vip-ops.js';
+import { GC_EVERY_US, gcDue, minorCollector } from './gc-points.js';
 import { NftVipFilter } from '../net/vip-filter.js';
 import { LinkWatcher } from './link-watcher.js';
 import { buildStatus } from './status.js';
@@ -103,6 +104,9 @@ export class Daemon {
   #control: ControlServer | undefined;
   #intervals: NodeJS.Timeout[] = [];
   #stopping = false;
+  /** Young-generation collections at quiet moments (gc-points.ts); undefined where gc cannot be had. */
+  readonly #minorGc = minorCollector();
+  #gcLastUs = 0;
 
   constructor(options: DaemonOptions) {
     this.#o = options;
@@ -355,7 +359,10 @@ export class Daemon {
         });
       },
     });
-    const timer = new PreciseTimer(() => runner.timerFired());
+    const timer = new PreciseTimer(() => {
+      runner.timerFired();
+      this.#collectIfQuiet();
+    });
     const telemetry: InstanceTelemetry = new InstanceTelemetry({
       nodeId: this.nodeId,
       instance: model.name,
@@ -493,6 +500,23 @@ export class Daemon {
       return;
     }
     runner.packet({ data: p.data, source: p.source, destination: p.destination, hopLimit: p.hopLimit, ifindex: p.ifindex, receivedAtUs: p.receivedAtUs });
+    this.#collectIfQuiet();
+  }
+
+  /** A young-generation collection now, if one is due and no protocol deadline is near (gc-points.ts). */
+  #collectIfQuiet(): void {
+    const collect = this.#minorGc;
+    if (collect === undefined) return;
+    const now = monotonicUs();
+    if (now - this.#gcLastUs < GC_EVERY_US) return;
+    let next: number | undefined;
+    for (const x of this.#instances.values()) {
+      const at = x.runner.nextDeadlineAt;
+      if (at !== undefined && (next === undefined || at < next)) next = at;
+    }
+    if (!gcDue(now, this.#gcLastUs, next)) return;
+    this.#gcLastUs = now;
+    collect();
   }
 
   #anomaly(model: VrrpInstance | undefined, cls: AnomalyClass, source: IpAddress, sample: Uint8Array, detail: string, vrid?: number | null, via?: VrrpInstance): void {

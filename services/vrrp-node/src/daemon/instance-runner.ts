@@ -156,6 +156,11 @@ export class InstanceRunner {
     }
   }
 
+  /** Monotonic µs of the instance's armed protocol timer (undefined: none). */
+  get nextDeadlineAt(): number | undefined {
+    return this.#armed?.at;
+  }
+
   get state(): State {
     return this.#state;
   }
