@@ -16,6 +16,8 @@
 //   node --conditions=source --import tsx services/auditor/bench/query.bench.ts [options]
 //     --events N      rows in events (default 10000000)        --intervals N  mastership rows (default 1000000)
 //     --queries N     requests per view (default 5000)         --quick        2e5 events, 2e4 intervals, 1000 queries
+//     --warmup N      unmeasured requests before each master/history view (default 3000, --quick 500): a
+//                     fresh API process is still compiling after 500 (README: p99 ~3 ms there, ~1.7 after 3000)
 //     --keep          keep the generated database (hs_bench_query_<events>_<intervals>) and reuse it next time
 //                     (also AUDITOR_BENCH_KEEP=1); without it a fresh database is made and dropped
 //     --domains N     LANs (default 100; each a node pair with VRIDs 51 and 52)
@@ -47,6 +49,7 @@ const { values: args } = parseArgs({
     events: { type: 'string' },
     intervals: { type: 'string' },
     queries: { type: 'string' },
+    warmup: { type: 'string' },
     domains: { type: 'string' },
     quick: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -57,6 +60,7 @@ const quick = args.quick;
 const EVENTS = Number(args.events ?? (quick ? 200_000 : 10_000_000));
 const INTERVALS = Number(args.intervals ?? (quick ? 20_000 : 1_000_000));
 const QUERIES = Number(args.queries ?? (quick ? 1000 : 5000));
+const WARMUP = Number(args.warmup ?? (quick ? 500 : 3000));
 const DOMAINS = Number(args.domains ?? (quick ? 10 : 100));
 const GENERATE_ONLY = args['generate-only'];
 const KEEP = args.keep || GENERATE_ONLY || process.env.AUDITOR_BENCH_KEEP === '1';
@@ -286,7 +290,12 @@ async function main(): Promise<void> {
         `${(ds.spanUs / 86400e6).toFixed(1)} days, a handover every ${ds.intervalS} s per router, heartbeat every ${ds.heartbeatS.toFixed(1)} s per node), ` +
         `${(Number(size[0]!.bytes) / 2 ** 30).toFixed(1)} GiB, generated in ${ds.generatedSeconds.toFixed(0)} s`,
     );
-    const warm = Math.min(500, QUERIES);
+    // Steady state, as a long-running API is: after 500 requests the fresh API child (and this client)
+    // still compile and grow their heaps on V8's background threads, which on 2 vCPUs compete with the
+    // request chain (perf sched: they held the CPUs during most >0.5 ms run-queue waits of the chain);
+    // GET /api/v1/master's p99 after 500 warm-up requests was 2.96-3.51 ms, after 3000 1.62-1.69 ms
+    // (3 alternated pairs, same load).
+    const warm = WARMUP;
 
     // 1. GET /api/v1/master — the figure that counts.
     const masterPath = (p: Probe): string => `/api/v1/master?vrid=${p.vrid}&domain=${encodeURIComponent(p.domain)}&at=${toIso(p.at)}`;
@@ -412,7 +421,7 @@ async function main(): Promise<void> {
   }
 
   const l = loadavg();
-  console.log(`\n${QUERIES} requests per view (events: ${Math.max(100, Math.floor(QUERIES / 5))}), after a warm-up; load average ${l.map((x) => x.toFixed(2)).join(' ')} on 2 CPUs`);
+  console.log(`\n${QUERIES} requests per view (events: ${Math.max(100, Math.floor(QUERIES / 5))}), after ${WARMUP} warm-up requests (events: 50); load average ${l.map((x) => x.toFixed(2)).join(' ')} on 2 CPUs`);
   const f = (x: number) => x.toFixed(3).padStart(8);
   const c = (x: number | undefined) => (x === undefined ? '' : x.toFixed(3)).padStart(9);
   console.log(`| ${'view'.padEnd(53)} |   p50 ms |   p90 ms |   p99 ms |   max ms | API CPU ms | bench CPU |`);
