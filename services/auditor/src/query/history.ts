@@ -6,6 +6,7 @@ import type { Micros } from '../time/micros.js';
 import { toIso } from '../time/micros.js';
 import type { Interval } from './master-at.js';
 import { during, intervalOut } from './master-at.js';
+import { preparedPerDomain } from './prepared.js';
 
 export interface HistoryQuery {
   vrid: number;
@@ -35,18 +36,10 @@ export function historyQuery(db: Executor, inDomain: boolean) {
     .limit(sql.placeholder('limit'));
 }
 
-type Prepared = ReturnType<ReturnType<typeof historyQuery>['prepare']>;
-
-/**
- * Prepared once per database handle, as masterAt()'s: unprepared, drizzle's query was Parse+Describe,
- * wait, Bind+Execute and a fresh plan every call — two round trips where one does (bench/query.bench.ts).
- */
-const statements = new WeakMap<Executor, { any: Prepared; inDomain: Prepared }>();
+const statement = preparedPerDomain('history', historyQuery);
 
 export async function history(db: Executor, q: HistoryQuery): Promise<Interval[]> {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = { any: historyQuery(db, false).prepare('history'), inDomain: historyQuery(db, true).prepare('history_in_domain') }));
   const args = { vrid: q.vrid, from: toIso(q.from), to: toIso(q.to), limit: q.limit ?? 10_000 };
-  const rows = q.domain === undefined ? await s.any.execute(args) : await s.inDomain.execute({ ...args, domain: q.domain });
+  const rows = q.domain === undefined ? await statement(db, false).execute(args) : await statement(db, true).execute({ ...args, domain: q.domain });
   return rows.map((r) => ({ ...intervalOut(r.m), failoverLatencyUs: r.latency === null ? null : Number(r.latency) }));
 }

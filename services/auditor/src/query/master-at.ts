@@ -6,6 +6,7 @@ import { mastership } from '../schema/index.js';
 import type { MastershipRow } from '../schema/index.js';
 import type { Micros } from '../time/micros.js';
 import { pgTimestampToIso, toIso } from '../time/micros.js';
+import { preparedPerDomain } from './prepared.js';
 
 export interface Interval {
   domain: string;
@@ -55,20 +56,10 @@ export function masterAtQuery(db: Executor, inDomain: boolean) {
     .orderBy(asc(mastership.fromAt), asc(mastership.nodeId));
 }
 
-type Prepared = ReturnType<ReturnType<typeof masterAtQuery>['prepare']>;
-
-/**
- * Prepared once per database handle, so that each call is one round trip that binds and executes a
- * named server-side statement: drizzle runs an unprepared query as Parse+Describe, wait, Bind+Execute
- * (two round trips) and Postgres plans it every time — together several times the index lookup itself
- * (bench/query.bench.ts).
- */
-const statements = new WeakMap<Executor, { any: Prepared; inDomain: Prepared }>();
+const statement = preparedPerDomain('master_at', masterAtQuery);
 
 export async function masterAt(db: Executor, q: { vrid: number; at: Micros; domain?: string | undefined }): Promise<Interval[]> {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = { any: masterAtQuery(db, false).prepare('master_at'), inDomain: masterAtQuery(db, true).prepare('master_at_in_domain') }));
   const at = toIso(q.at);
-  const rows = q.domain === undefined ? await s.any.execute({ vrid: q.vrid, at }) : await s.inDomain.execute({ vrid: q.vrid, at, domain: q.domain });
+  const rows = q.domain === undefined ? await statement(db, false).execute({ vrid: q.vrid, at }) : await statement(db, true).execute({ vrid: q.vrid, at, domain: q.domain });
   return rows.map(intervalOut);
 }
