@@ -3,6 +3,7 @@
 import { createLab } from '../lab/lab.js';
 import type { Lab, LabNodeSpec } from '../lab/lab.js';
 import { LabNats } from './lab-services.js';
+import { teardownInOrder } from './teardown.js';
 import type { LabNatsOptions } from './lab-services.js';
 import { VrrpNodeProcess, tutorialConfig, waitDrained } from './vrrp-node-process.js';
 import type { VrrpNodeOptions } from './vrrp-node-process.js';
@@ -54,22 +55,12 @@ export class PublishingPair {
 
   /** Stops the nodes, then `beforeNats` (services that use NATS), then NATS and the lab: each even if one before failed. */
   async dispose(beforeNats?: () => Promise<void>): Promise<void> {
-    try {
-      await this.node1.stop();
-    } finally {
-      try {
-        await this.node2.stop();
-      } finally {
-        try {
-          await beforeNats?.();
-        } finally {
-          try {
-            await this.nats.dispose();
-          } finally {
-            await this.lab.destroy();
-          }
-        }
-      }
-    }
+    await teardownInOrder(
+      () => this.node1.stop(),
+      () => this.node2.stop(),
+      () => beforeNats?.(),
+      () => this.nats.dispose(),
+      () => this.lab.destroy(),
+    );
   }
 }

@@ -21,6 +21,7 @@ import { ensureStreams } from '../src/ingest/streams.js';
 import { FakeNode } from './support/events.js';
 import type { ServeProcess } from './support/serve-process.js';
 import { freePort } from '../../../test/support/free-port.js';
+import { teardownInOrder } from '../../../test/support/teardown.js';
 import { eventually, serve } from './support/serve-process.js';
 
 // Stamped near the real clock (serve's detectors tick on wall-clock time); one heartbeat period of
@@ -63,24 +64,22 @@ describe('drill: Postgres restarted mid-stream (private cluster, real nats-serve
     await ensureStreams(await jetstreamManager(nc));
     reader = postgres(pg.url, { max: 1, onnotice: () => {}, connect_timeout: 2 });
   });
-  after(async () => {
-    // Torn down in reverse, each step even if an earlier one failed.
-    try {
-      if (auditor && auditor.child.exitCode === null && auditor.child.signalCode === null) {
-        const exited = new Promise((r) => auditor!.child.once('exit', r));
-        auditor.child.kill('SIGKILL');
-        await exited;
-      }
-      await reader?.end({ timeout: 1 }).catch(() => undefined);
-      await nc?.close();
-    } finally {
-      try {
-        await nats?.dispose();
-      } finally {
-        await pg?.dispose();
-      }
-    }
-  });
+  // Torn down in reverse, each step even if an earlier one failed.
+  after(() =>
+    teardownInOrder(
+      async () => {
+        if (auditor && auditor.child.exitCode === null && auditor.child.signalCode === null) {
+          const exited = new Promise((r) => auditor!.child.once('exit', r));
+          auditor.child.kill('SIGKILL');
+          await exited;
+        }
+      },
+      () => reader?.end({ timeout: 1 }).catch(() => undefined),
+      () => nc?.close(),
+      () => nats?.dispose(),
+      () => pg?.dispose(),
+    ),
+  );
 
   // postgres.js 3.4.9 wrote the ROLLBACK of a transaction whose connection had closed to a null socket
   // from a setImmediate: an uncaught TypeError that killed the process (porsager/postgres#1154, #1208).

@@ -13,6 +13,7 @@ import { NatsServer } from '../../../test/support/nats-server.js';
 import { PrivatePostgres } from '../../../test/support/private-postgres.js';
 import { freePort } from '../../../test/support/free-port.js';
 import { terminateChild } from '../../../test/support/terminate-child.js';
+import { teardownInOrder } from '../../../test/support/teardown.js';
 import { ensureStreams } from '../src/ingest/streams.js';
 import { FakeNode } from './support/events.js';
 import type { ServeProcess } from './support/serve-process.js';
@@ -33,18 +34,14 @@ describe('vrrp-auditor serve started with Postgres down (private cluster, real n
     nc = await connect({ servers: nats.url });
     await ensureStreams(await jetstreamManager(nc));
   });
-  after(async () => {
-    try {
-      if (auditor) await terminateChild(auditor.child);
-      await nc?.close();
-    } finally {
-      try {
-        await nats?.dispose();
-      } finally {
-        await pg?.dispose();
-      }
-    }
-  });
+  after(() =>
+    teardownInOrder(
+      () => auditor && terminateChild(auditor.child),
+      () => nc?.close(),
+      () => nats?.dispose(),
+      () => pg?.dispose(),
+    ),
+  );
 
   test('waits for the database, then starts and stores the events published meanwhile', async () => {
     const port = await freePort();
